@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import type { Capabilities, Db } from './db/index.js';
+import { healthRoutes } from './health/routes.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { validatorCompiler } from './plugins/validation.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    capabilities: Capabilities;
+  }
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Db;
+  capabilities: Capabilities;
+  /** Fastify logger options; tests pass `false`. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Largest request body accepted; a 112 report is a few kB, so 64 kB leaves room and stops abuse. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Builds the Sigap 112 application without listening (`server.ts` listens; tests use `inject`).
+ * Load order: shared infrastructure (errors, docs) → domain plugins → routes.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config, db, capabilities } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Accept a caller's request id (so one id follows a report across systems), else make one.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorate('config', config);
+  app.decorate('db', db);
+  app.decorate('capabilities', capabilities);
+
+  app.addHook('onRequest', async (request, reply) => {
+    // Incoming ids are echoed only when they are short and plain, so logs cannot be polluted.
+    if (!/^[A-Za-z0-9._:-]{1,128}$/.test(request.id)) request.id = randomUUID();
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sigap 112 API',
+        version: '0.1.0',
+        description: 'Emergency call intake, incidents, dispatch and live events for 112 centres.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Sigap API key' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+
+  return app;
+}

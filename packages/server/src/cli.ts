@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { DatabaseUnavailableError, openDatabase } from './db/index.js';
+import { migrate } from './db/migrate.js';
+import { closeOnSignals, startServer } from './server.js';
+
+const USAGE = `Usage: sigap <command> [options]
+
+Commands:
+  serve [--demo] [--port N]   start the server (embedded PGlite unless DATABASE_URL is set)
+  migrate                     apply pending database migrations and exit
+
+Configuration comes from environment variables; see the README.`;
+
+/** Exit codes: 0 ok, 1 runtime failure, 64 bad usage, 78 bad configuration (sysexits EX_CONFIG). */
+const EXIT_USAGE = 64;
+const EXIT_CONFIG = 78;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+
+  const overrides: Record<string, unknown> = {};
+  if (values.demo) overrides.SIGAP_DEMO = true;
+  if (values.port !== undefined) overrides.PORT = values.port;
+  const config = loadConfig(process.env, overrides);
+
+  if (command === 'serve') {
+    const server = await startServer(config);
+    closeOnSignals(server, config.shutdownTimeoutMs);
+    const lines = [
+      '',
+      `  Sigap 112 is running (${config.database.backend === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})`,
+      `  API:       ${server.url}/v1`,
+      `  API docs:  ${server.url}/docs`,
+      `  Health:    ${server.url}/readyz`,
+      '',
+    ];
+    console.log(lines.join('\n'));
+    return;
+  }
+  if (command === 'migrate') {
+    const db = await openDatabase(config.database);
+    try {
+      const applied = await migrate(db);
+      console.log(applied.length ? `applied ${applied.join(', ')}` : 'nothing to apply: the database is up to date');
+    } finally {
+      await db.close();
+    }
+    return;
+  }
+  console.error(`sigap: unknown command "${command}"\n\n${USAGE}`);
+  process.exitCode = EXIT_USAGE;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Start-up failures are one line naming the cause, never a stack trace.
+  if (error instanceof ConfigError) {
+    console.error(`sigap: configuration error: ${error.message}`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (error instanceof DatabaseUnavailableError) {
+    console.error(`sigap: ${error.variable}: ${error.message}`);
+    process.exit(EXIT_CONFIG);
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') {
+    console.error(`sigap: PORT: ${(error as Error).message}`);
+    process.exit(EXIT_CONFIG);
+  }
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    console.error(`sigap: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(EXIT_USAGE);
+  }
+  console.error(`sigap: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

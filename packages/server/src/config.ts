@@ -1,0 +1,135 @@
+import { resolve } from 'node:path';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+/**
+ * Every setting Sigap 112 reads from the environment. Parsed once at boot (`loadConfig`),
+ * frozen, and passed down; nothing deeper reads `process.env`.
+ * The README's configuration table mirrors this schema: keep them in step.
+ */
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3112, description: 'HTTP port' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'Interface to listen on' }),
+  DATABASE_URL: Type.Optional(
+    Type.String({ minLength: 1, description: 'postgres:// URL; unset = embedded PGlite backend' }),
+  ),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+  SIGAP_DATA_DIR: Type.String({ minLength: 1, default: './.sigap/data' }),
+  SIGAP_DEMO: Type.Boolean({ default: false, description: 'Load the demo tenant (Kabupaten Sidoarjo)' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+});
+
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly shutdownTimeoutMs: number;
+  readonly demo: boolean;
+  readonly database:
+    | { readonly backend: 'embedded'; readonly dataDir: string }
+    | {
+        readonly backend: 'postgres';
+        readonly url: string;
+        readonly poolMax: number;
+        readonly connectTimeoutMs: number;
+      };
+}
+
+/** A configuration problem: `message` is one line naming the variable and the reason. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: true, '0': false, false: false, no: false };
+
+/**
+ * Reads the environment into a frozen `Config`, or throws a `ConfigError` for the first bad variable.
+ * `overrides` lets the CLI (`--demo`, `--port`) and tests set values without touching `process.env`.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key];
+    // An empty variable (`DATABASE_URL=`) means "not set", as in most twelve-factor tools.
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) raw[key] = value;
+
+  if (typeof raw.SIGAP_DEMO === 'string') {
+    const word = BOOLEAN_WORDS[raw.SIGAP_DEMO.toLowerCase()];
+    if (word === undefined) throw new ConfigError('SIGAP_DEMO', `must be true or false, got "${raw.SIGAP_DEMO}"`);
+    raw.SIGAP_DEMO = word;
+  }
+  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
+  const first = [...Value.Errors(EnvSchema, withDefaults)][0];
+  if (first) {
+    const variable = first.instancePath.replace(/^\//, '') || Object.keys(first.params ?? {})[0] || 'environment';
+    const given = raw[variable];
+    throw new ConfigError(variable, `${first.message}${given === undefined ? '' : `, got "${String(given)}"`}`);
+  }
+  const parsed = withDefaults as Env;
+
+  let database: Config['database'];
+  if (parsed.DATABASE_URL) {
+    database = {
+      backend: 'postgres',
+      url: checkDatabaseUrl(parsed.DATABASE_URL),
+      poolMax: parsed.DATABASE_POOL_MAX,
+      connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
+    };
+  } else {
+    database = { backend: 'embedded', dataDir: resolve(parsed.SIGAP_DATA_DIR) };
+  }
+
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    logLevel: parsed.LOG_LEVEL,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    demo: parsed.SIGAP_DEMO,
+    database: Object.freeze(database),
+  });
+}
+
+function checkDatabaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:5432/database)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  if (!url.hostname && !url.searchParams.get('host')) {
+    throw new ConfigError('DATABASE_URL', 'has no host');
+  }
+  return value;
+}
+
+/** The database URL without its password, for logs and error messages. */
+export function redactDatabaseUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
