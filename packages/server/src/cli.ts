@@ -56,7 +56,9 @@ async function main(argv: string[]): Promise<void> {
     const db = await openDatabase(config.database);
     try {
       const applied = await migrate(db);
-      console.log(applied.length ? `applied ${applied.join(', ')}` : 'nothing to apply: the database is up to date');
+      console.log(
+        applied.length ? `applied ${applied.join(', ')}` : 'nothing to apply: the database is up to date',
+      );
     } finally {
       await db.close();
     }

@@ -53,7 +53,14 @@ export class ConfigError extends Error {
   }
 }
 
-const BOOLEAN_WORDS: Record<string, boolean> = { '1': true, true: true, yes: true, '0': false, false: false, no: false };
+const BOOLEAN_WORDS: Record<string, boolean> = {
+  '1': true,
+  true: true,
+  yes: true,
+  '0': false,
+  false: false,
+  no: false,
+};
 
 /**
  * Reads the environment into a frozen `Config`, or throws a `ConfigError` for the first bad variable.
@@ -73,15 +80,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
 
   if (typeof raw.SIGAP_DEMO === 'string') {
     const word = BOOLEAN_WORDS[raw.SIGAP_DEMO.toLowerCase()];
-    if (word === undefined) throw new ConfigError('SIGAP_DEMO', `must be true or false, got "${raw.SIGAP_DEMO}"`);
+    if (word === undefined)
+      throw new ConfigError('SIGAP_DEMO', `must be true or false, got "${raw.SIGAP_DEMO}"`);
     raw.SIGAP_DEMO = word;
   }
   const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
   const first = [...Value.Errors(EnvSchema, withDefaults)][0];
   if (first) {
-    const variable = first.instancePath.replace(/^\//, '') || Object.keys(first.params ?? {})[0] || 'environment';
+    const variable =
+      first.instancePath.replace(/^\//, '') || Object.keys(first.params ?? {})[0] || 'environment';
     const given = raw[variable];
-    throw new ConfigError(variable, `${first.message}${given === undefined ? '' : `, got "${String(given)}"`}`);
+    throw new ConfigError(
+      variable,
+      `${first.message}${given === undefined ? '' : `, got "${String(given)}"`}`,
+    );
   }
   const parsed = withDefaults as Env;
 
@@ -115,7 +127,10 @@ function checkDatabaseUrl(value: string): string {
     throw new ConfigError('DATABASE_URL', 'is not a valid URL (expected postgres://user@host:5432/database)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+    throw new ConfigError(
+      'DATABASE_URL',
+      `must start with postgres:// or postgresql://, got "${url.protocol}//"`,
+    );
   }
   if (!url.hostname && !url.searchParams.get('host')) {
     throw new ConfigError('DATABASE_URL', 'has no host');

@@ -11,7 +11,8 @@ export const packageRoot: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === '@sigap/server') return dir;
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === '@sigap/server')
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error('cannot find the @sigap/server package root');
     dir = parent;

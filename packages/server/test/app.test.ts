@@ -1,5 +1,5 @@
-import Type from 'typebox';
 import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -62,14 +62,26 @@ describe('health', () => {
 
 describe('errors', () => {
   it('answers unknown routes with 404 in the error shape, echoing the request id', async () => {
-    const res = await app.inject({ method: 'GET', url: '/v1/nothing', headers: { 'x-request-id': 'abc-123' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/v1/nothing',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(res.statusCode).toBe(404);
     expect(res.headers['x-request-id']).toBe('abc-123');
-    expect(res.json()).toEqual({ code: 'SIGAP_ERR_NOT_FOUND', message: 'No route for GET /v1/nothing', requestId: 'abc-123' });
+    expect(res.json()).toEqual({
+      code: 'SIGAP_ERR_NOT_FOUND',
+      message: 'No route for GET /v1/nothing',
+      requestId: 'abc-123',
+    });
   });
 
   it('replaces an unsafe incoming request id', async () => {
-    const res = await app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id\n<script>' } });
+    const res = await app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id\n<script>' },
+    });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -89,20 +101,30 @@ describe('errors', () => {
   });
 
   it('names bad query parameters under /query', async () => {
-    const res = await app.inject({ method: 'POST', url: '/test/echo?limit=0', payload: { name: 'ok', count: 1 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/test/echo?limit=0',
+      payload: { name: 'ok', count: 1 },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().details).toEqual([{ path: '/query/limit', code: 'minimum', message: 'must be >= 1' }]);
   });
 
   it('coerces query strings but not bodies', async () => {
-    const res = await app.inject({ method: 'POST', url: '/test/echo?limit=20', payload: { name: 'ok', count: 3 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/test/echo?limit=20',
+      payload: { name: 'ok', count: 3 },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ body: { name: 'ok', count: 3 }, query: { limit: 20 } });
   });
 
   it('reports a missing field by its own path', async () => {
     const res = await app.inject({ method: 'POST', url: '/test/echo', payload: { name: 'ok' } });
-    expect(res.json().details).toEqual([{ path: '/body/count', code: 'required', message: "must have required property 'count'" }]);
+    expect(res.json().details).toEqual([
+      { path: '/body/count', code: 'required', message: "must have required property 'count'" },
+    ]);
   });
 
   it('rejects malformed JSON with 400', async () => {
@@ -142,7 +164,10 @@ describe('errors', () => {
     const res = await app.inject({ method: 'GET', url: '/test/crash' });
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toMatch(/secret|SELECT|api_keys|at .*\.ts/);
-    expect(res.json()).toMatchObject({ code: 'SIGAP_ERR_INTERNAL', message: ERRORS.SIGAP_ERR_INTERNAL.message });
+    expect(res.json()).toMatchObject({
+      code: 'SIGAP_ERR_INTERNAL',
+      message: ERRORS.SIGAP_ERR_INTERNAL.message,
+    });
   });
 });
 

@@ -12,7 +12,10 @@ describe('loadConfig', () => {
   });
 
   it('uses PostgreSQL when DATABASE_URL is set', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://sigap@db.example:5432/sigap', DATABASE_POOL_MAX: '4' });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://sigap@db.example:5432/sigap',
+      DATABASE_POOL_MAX: '4',
+    });
     expect(config.database).toMatchObject({ backend: 'postgres', poolMax: 4 });
   });
 

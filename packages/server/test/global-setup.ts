@@ -6,7 +6,12 @@ import type { TestProject } from 'vitest/node';
 import { openEmbeddedDb } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
 import { openPostgresDb } from '../src/db/postgres.js';
-import { migrationsFingerprint, POSTGRES_TEMPLATE, TEMPLATE_CACHE_DIR, type TestBackend } from './helpers/template.js';
+import {
+  migrationsFingerprint,
+  POSTGRES_TEMPLATE,
+  TEMPLATE_CACHE_DIR,
+  type TestBackend,
+} from './helpers/template.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

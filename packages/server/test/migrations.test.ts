@@ -55,7 +55,10 @@ describe('migrations', () => {
   it('is safe when two runs race: each migration is applied exactly once', async () => {
     const dir = join(scratch, 'racing');
     await import('node:fs/promises').then((fs) => fs.mkdir(dir));
-    await writeFile(join(dir, '0001_counter.sql'), 'CREATE TABLE mig_counter (n int); INSERT INTO mig_counter VALUES (1);');
+    await writeFile(
+      join(dir, '0001_counter.sql'),
+      'CREATE TABLE mig_counter (n int); INSERT INTO mig_counter VALUES (1);',
+    );
     await writeFile(join(dir, '0002_more.sql'), 'INSERT INTO mig_counter VALUES (2);');
     const [a, b] = await Promise.all([migrate(t.db, dir), migrate(t.db, dir)]);
     const { rows } = await t.db.query<{ n: number }>('SELECT n FROM mig_counter ORDER BY n');

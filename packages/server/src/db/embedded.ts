@@ -4,7 +4,13 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { probeCapabilities } from './capabilities.js';
-import { type Capabilities, DatabaseUnavailableError, type Db, type Queryable, type QueryResult } from './types.js';
+import {
+  type Capabilities,
+  DatabaseUnavailableError,
+  type Db,
+  type Queryable,
+  type QueryResult,
+} from './types.js';
 
 /**
  * Type parsers shared with the `pg` backend so both return the same JavaScript values:

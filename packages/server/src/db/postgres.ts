@@ -1,7 +1,13 @@
 import pg from 'pg';
 import { redactDatabaseUrl } from '../config.js';
 import { probeCapabilities } from './capabilities.js';
-import { type Capabilities, type Db, DatabaseUnavailableError, type Queryable, type QueryResult } from './types.js';
+import {
+  type Capabilities,
+  DatabaseUnavailableError,
+  type Db,
+  type Queryable,
+  type QueryResult,
+} from './types.js';
 
 // Same JavaScript values as the embedded backend: int8 and numeric as numbers (see embedded.ts).
 const typeParsers = {
@@ -46,10 +52,13 @@ export async function openPostgresDb(options: PostgresOptions): Promise<Db> {
 }
 
 function describeConnectError(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return describeConnectError(error.errors[0]);
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return describeConnectError(error.errors[0]);
   if (error instanceof Error) {
     const code = (error as { code?: string }).code;
-    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message || String(code);
+    return code && !error.message.includes(code)
+      ? `${error.message} (${code})`
+      : error.message || String(code);
   }
   return String(error);
 }
@@ -152,7 +161,8 @@ class PostgresDb implements Db {
     if (this.closed || this.handlers.size === 0) return;
     try {
       const client = await this.listenerClient();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      for (const channel of this.handlers.keys())
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     } catch {
       this.listener = null;
       setTimeout(() => void this.relisten(), 1000).unref();

@@ -45,14 +45,24 @@ export class DatabaseUnavailableError extends Error {
   /** The configuration variable that points at the database, for start-up error lines. */
   readonly variable: 'DATABASE_URL' | 'SIGAP_DATA_DIR';
 
-  constructor(message: string, options: { cause?: unknown; variable?: 'DATABASE_URL' | 'SIGAP_DATA_DIR' } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; variable?: 'DATABASE_URL' | 'SIGAP_DATA_DIR' } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'DatabaseUnavailableError';
     this.variable = options.variable ?? 'DATABASE_URL';
   }
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 
 /**
  * True when `error` means "the database is not reachable right now" (as opposed to a bad query):

@@ -1,5 +1,5 @@
-import { HealthResponse, ReadyResponse } from '@sigap/contract';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HealthResponse, ReadyResponse } from '@sigap/contract';
 import { migrationStatus } from '../db/migrate.js';
 
 /** How long `/readyz` waits for the database before reporting it down. */
@@ -49,7 +49,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
           backend,
           database: 'down' as const,
           migrations: { applied: 0, pending: 0 },
-          reason: error instanceof TimeoutError ? 'database did not answer within 1 s' : 'database unreachable',
+          reason:
+            error instanceof TimeoutError ? 'database did not answer within 1 s' : 'database unreachable',
         });
       }
     },

@@ -15,7 +15,8 @@ export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const { code, status, message, details, allowed, retryAfter } = classify(error);
-      if (status >= 500 && code !== 'SIGAP_ERR_UNAVAILABLE') request.log.error({ err: error }, 'request failed');
+      if (status >= 500 && code !== 'SIGAP_ERR_UNAVAILABLE')
+        request.log.error({ err: error }, 'request failed');
       else if (code === 'SIGAP_ERR_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable');
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       return sendError(reply, request, status, { code, message, details, allowed });
@@ -89,7 +90,8 @@ function classify(error: FastifyError): Classified {
   if (status === 400 && /JSON/i.test(`${error.code} ${error.message}`)) return fromCode('SIGAP_ERR_BAD_JSON');
   // Other client errors raised by Fastify itself (empty body, bad content length...): their
   // messages are written for clients and carry no internals.
-  if (status >= 400 && status < 500) return { code: 'SIGAP_ERR_VALIDATION', status: 400, message: error.message };
+  if (status >= 400 && status < 500)
+    return { code: 'SIGAP_ERR_VALIDATION', status: 400, message: error.message };
   return fromCode('SIGAP_ERR_INTERNAL');
 }
 

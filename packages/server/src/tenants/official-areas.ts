@@ -19,7 +19,10 @@ export async function findOfficialRegency(code: string): Promise<OfficialRegency
  * package has none) into `areas`. Re-running it updates names and adds new areas; existing
  * geometry is never touched, so boundaries imported later survive a reload.
  */
-export async function loadOfficialAreas(db: Queryable, tenantId: string): Promise<{ kecamatan: number; desa: number }> {
+export async function loadOfficialAreas(
+  db: Queryable,
+  tenantId: string,
+): Promise<{ kecamatan: number; desa: number }> {
   const regency = await findOfficialRegency(tenantId);
   if (!regency) throw new Error(`unknown Kemendagri regency code ${tenantId}`);
   const districts = (await getDistricts({ transform: true })).filter((d) => d.regencyCode === tenantId);

@@ -8,7 +8,9 @@ import { migrationsDir, packageRoot } from '../../src/paths.js';
  * PostgreSQL/PostGIS; without it on embedded PGlite, so `pnpm test` passes on a machine
  * with only Node.js.
  */
-export type TestBackend = { kind: 'embedded'; templateDir: string } | { kind: 'postgres'; adminUrl: string; template: string };
+export type TestBackend =
+  | { kind: 'embedded'; templateDir: string }
+  | { kind: 'postgres'; adminUrl: string; template: string };
 
 /** A fingerprint of the migrations: a cached PGlite template is reused only while they are unchanged. */
 export function migrationsFingerprint(): string {

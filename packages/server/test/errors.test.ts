@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ERRORS } from '../src/errors.js';
+import { packageRoot } from '../src/paths.js';
+
+describe('error registry', () => {
+  const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+
+  it.each(Object.entries(ERRORS))('documents %s with its status in the server README', (code, { status }) => {
+    expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+  });
+
+  it('documents no code that does not exist', () => {
+    const documented = [...readme.matchAll(/\| `(SIGAP_ERR_[A-Z_]+)` \|/g)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(ERRORS).sort());
+  });
+});
