@@ -11,7 +11,7 @@ export const FieldError = Type.Object(
     code: Type.String({ maxLength: 64 }),
     message: Type.String({ maxLength: 512 }),
   },
-  { $id: 'FieldError', additionalProperties: false },
+  { additionalProperties: false },
 );
 export type FieldError = Static<typeof FieldError>;
 
@@ -28,7 +28,7 @@ export const ErrorResponse = Type.Object(
     allowed: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 })),
     requestId: Type.String({ maxLength: 128 }),
   },
-  { $id: 'ErrorResponse', additionalProperties: false },
+  { additionalProperties: false },
 );
 export type ErrorResponse = Static<typeof ErrorResponse>;
 

@@ -3,11 +3,17 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authPlugin } from './auth/plugin.js';
+import { callRoutes } from './calls/routes.js';
 import type { Config } from './config.js';
 import type { Capabilities, Db } from './db/index.js';
+import { dispatchRoutes } from './dispatch/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { incidentRoutes } from './incidents/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { validatorCompiler } from './plugins/validation.js';
+import { tenantAdminRoutes } from './tenants/routes.js';
+import { unitRoutes } from './units/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -72,6 +78,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);
+  await app.register(authPlugin);
+  await app.register(
+    async (v1) => {
+      await v1.register(incidentRoutes);
+      await v1.register(dispatchRoutes);
+      await v1.register(callRoutes);
+      await v1.register(unitRoutes);
+      await v1.register(tenantAdminRoutes);
+    },
+    { prefix: '/v1' },
+  );
 
   return app;
 }

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnavailableError, openDatabase } from './db/index.js';
@@ -49,6 +51,17 @@ async function main(argv: string[]): Promise<void> {
       `  Health:    ${server.url}/readyz`,
       '',
     ];
+    if (server.newKeys.length > 0) {
+      lines.push('  Demo API keys (only their hashes are stored in the database):');
+      for (const key of server.newKeys) lines.push(`    ${key.role.padEnd(11)} ${key.secret}  (${key.name})`);
+      if (config.database.backend === 'embedded') {
+        // A demo convenience so the keys survive a missed terminal; never done for real tenants.
+        const file = join(dirname(config.database.dataDir), 'demo-keys.json');
+        await writeFile(file, `${JSON.stringify(server.newKeys, null, 2)}\n`, { mode: 0o600 });
+        lines.push(`  (also saved to ${file})`);
+      }
+      lines.push('');
+    }
     console.log(lines.join('\n'));
     return;
   }

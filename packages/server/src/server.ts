@@ -5,11 +5,14 @@ import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { ensureDemoTenant } from './tenants/demo.js';
+import type { CreatedKey } from './tenants/provision.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   db: Db;
   url: string;
+  /** API keys created by this start (the demo tenant's, on its first start); shown once. */
+  newKeys: CreatedKey[];
   close(): Promise<void>;
 }
 
@@ -21,7 +24,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDatabase(config.database);
   try {
     await migrate(db);
-    if (config.demo) await ensureDemoTenant(db);
+    const newKeys = config.demo ? (await ensureDemoTenant(db)).keys : [];
     const capabilities = await db.detectCapabilities();
     const app = await buildApp({ config, db, capabilities });
     app.addHook('onClose', async () => {
@@ -31,7 +34,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    return { app, db, url: `http://${host}:${port}`, close: () => app.close() };
+    return { app, db, url: `http://${host}:${port}`, newKeys, close: () => app.close() };
   } catch (error) {
     await db.close().catch(() => {});
     throw error;

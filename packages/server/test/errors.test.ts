@@ -8,11 +8,11 @@ describe('error registry', () => {
   const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
 
   it.each(Object.entries(ERRORS))('documents %s with its status in the server README', (code, { status }) => {
-    expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`));
+    expect(readme).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|\\s*${status}\\s*\\|`));
   });
 
   it('documents no code that does not exist', () => {
-    const documented = [...readme.matchAll(/\| `(SIGAP_ERR_[A-Z_]+)` \|/g)].map((m) => m[1]);
+    const documented = [...readme.matchAll(/\|\s*`(SIGAP_ERR_[A-Z_]+)`\s*\|/g)].map((m) => m[1]);
     expect(documented.sort()).toEqual(Object.keys(ERRORS).sort());
   });
 });

@@ -1,0 +1,2 @@
+// Being written: the admin part of the API contract.
+export {};

@@ -1,0 +1,2 @@
+// Being written: the calls part of the API contract.
+export {};

@@ -1,0 +1,2 @@
+// Being written: the units part of the API contract.
+export {};

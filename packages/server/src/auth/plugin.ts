@@ -1,0 +1,88 @@
+import type { Role } from '@sigap/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../errors.js';
+import { hashApiKey, looksLikeApiKey } from './keys.js';
+import type { Principal } from './principal.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Roles allowed on this route. Every `/v1` route must declare them (an empty list means
+     * "no API key needed"); `auth.test.ts` walks the route table to check it.
+     */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** The principal of an authenticated request; routes with `roles` can rely on it. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError('SIGAP_ERR_UNAUTHENTICATED');
+  return request.principal;
+}
+
+/**
+ * Resolves `Authorization: Bearer <key>` (or `x-api-key`) to a principal and enforces the
+ * route's `roles`. The key look-up runs as the server's own database user (before any tenant
+ * is known); everything after it runs inside the key's tenant (see db/tenant.ts).
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.decorateRequest('principal', null);
+
+    app.addHook('onRequest', async (request) => {
+      const roles = request.routeOptions.config.roles;
+      if (roles === undefined || roles.length === 0) return;
+      const secret = readKey(request);
+      if (!secret)
+        throw new ApiError('SIGAP_ERR_UNAUTHENTICATED', 'Send an API key: Authorization: Bearer <key>.');
+      const principal = await authenticate(app, secret);
+      if (!principal) throw new ApiError('SIGAP_ERR_UNAUTHENTICATED', 'The API key is unknown or revoked.');
+      request.principal = principal;
+      if (!roles.includes(principal.role)) {
+        throw new ApiError(
+          'SIGAP_ERR_FORBIDDEN',
+          `The role ${principal.role} may not do this (allowed: ${roles.join(', ')}).`,
+        );
+      }
+    });
+  },
+  { name: 'sigap-auth' },
+);
+
+export function readKey(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (match) return match[1]!;
+  }
+  const alt = request.headers['x-api-key'];
+  return typeof alt === 'string' && alt.length > 0 ? alt : null;
+}
+
+export async function authenticate(app: FastifyInstance, secret: string): Promise<Principal | null> {
+  if (!looksLikeApiKey(secret)) return null;
+  const { rows } = await app.db.query<{
+    id: string;
+    name: string;
+    tenant_id: string;
+    role: Role;
+    agency_id: string | null;
+  }>(
+    `SELECT id, name, tenant_id, role, agency_id FROM api_keys
+      WHERE key_hash = $1 AND revoked_at IS NULL`,
+    [hashApiKey(secret)],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    keyId: row.id,
+    keyName: row.name,
+    tenantId: row.tenant_id,
+    role: row.role,
+    agencyId: row.agency_id,
+  };
+}

@@ -1,0 +1,156 @@
+import type { Priority } from '@sigap/contract';
+
+/**
+ * Default configuration of a new tenant, from the public practice of Indonesian 112 centres
+ * (see shared/domain.md). Tenants change categories, agencies and targets through the admin API.
+ */
+export interface DefaultCategory {
+  code: string;
+  labelId: string;
+  labelEn: string;
+  priority: Priority;
+  /** Groups of agency types: every type of the first group is needed; later groups are fallbacks. */
+  responsible: string[][];
+}
+
+export const DEFAULT_CATEGORIES: readonly DefaultCategory[] = [
+  { code: 'fire', labelId: 'Kebakaran', labelEn: 'Fire', priority: 'P1', responsible: [['DAMKAR']] },
+  {
+    code: 'traffic_accident',
+    labelId: 'Kecelakaan lalu lintas',
+    labelEn: 'Traffic accident',
+    priority: 'P1',
+    responsible: [['PSC119', 'POLRI']],
+  },
+  {
+    code: 'medical',
+    labelId: 'Kegawatdaruratan medis',
+    labelEn: 'Medical emergency',
+    priority: 'P1',
+    responsible: [['PSC119'], ['RSUD']],
+  },
+  { code: 'crime', labelId: 'Kriminalitas', labelEn: 'Crime', priority: 'P1', responsible: [['POLRI']] },
+  { code: 'flood', labelId: 'Banjir', labelEn: 'Flood', priority: 'P1', responsible: [['BPBD']] },
+  {
+    code: 'storm',
+    labelId: 'Angin puting beliung',
+    labelEn: 'Whirlwind / storm',
+    priority: 'P1',
+    responsible: [['BPBD']],
+  },
+  {
+    code: 'landslide',
+    labelId: 'Tanah longsor',
+    labelEn: 'Landslide',
+    priority: 'P1',
+    responsible: [['BPBD']],
+  },
+  {
+    code: 'fallen_tree',
+    labelId: 'Pohon tumbang',
+    labelEn: 'Fallen tree',
+    priority: 'P2',
+    responsible: [['BPBD'], ['DAMKAR'], ['DLH']],
+  },
+  {
+    code: 'animal_rescue',
+    labelId: 'Evakuasi hewan',
+    labelEn: 'Animal rescue (snakes, wasps...)',
+    priority: 'P2',
+    responsible: [['DAMKAR']],
+  },
+  {
+    code: 'odgj',
+    labelId: 'Orang dalam gangguan jiwa (ODGJ)',
+    labelEn: 'Person with a mental disorder',
+    priority: 'P2',
+    responsible: [['DINSOS'], ['SATPOLPP']],
+  },
+  {
+    code: 'public_order',
+    labelId: 'Ketertiban umum',
+    labelEn: 'Public order',
+    priority: 'P2',
+    responsible: [['SATPOLPP']],
+  },
+  {
+    code: 'street_light',
+    labelId: 'PJU mati',
+    labelEn: 'Street light out',
+    priority: 'P3',
+    responsible: [['DISHUB']],
+  },
+  {
+    code: 'damaged_road',
+    labelId: 'Jalan rusak',
+    labelEn: 'Damaged road',
+    priority: 'P3',
+    responsible: [['DPUPR']],
+  },
+  {
+    code: 'power_outage',
+    labelId: 'Gangguan listrik',
+    labelEn: 'Power outage',
+    priority: 'P3',
+    responsible: [['PLN']],
+  },
+  {
+    code: 'telecom',
+    labelId: 'Gangguan telekomunikasi',
+    labelEn: 'Telecom outage',
+    priority: 'P3',
+    responsible: [['TELKOM']],
+  },
+  {
+    code: 'water',
+    labelId: 'Gangguan air bersih',
+    labelEn: 'Water supply problem',
+    priority: 'P3',
+    responsible: [['PDAM']],
+  },
+  { code: 'other', labelId: 'Lainnya', labelEn: 'Other', priority: 'P3', responsible: [['DISKOMINFO']] },
+];
+
+/** Response targets per priority, in seconds; `null` = no such target for that priority. */
+export interface PriorityTargets {
+  acknowledgeS: number | null;
+  onSceneS: number | null;
+  resolveS: number | null;
+}
+
+export interface TenantSettings {
+  targets: Record<Priority, PriorityTargets>;
+  /** Pranks from one number (within `prankWindowDays`) from which it is flagged `repeatPrankster`. */
+  prankThreshold: number;
+  prankWindowDays: number;
+  /** How long a repeat prankster's number is soft-blocked (calls still logged and answerable). */
+  softBlockHours: number;
+  /** How long after resolution a reporter can have an incident reopened. */
+  reopenWindowHours: number;
+  /** Possible duplicates: open incidents of the same category this close in space and time. */
+  duplicateRadiusM: number;
+  duplicateWindowMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: TenantSettings = {
+  targets: {
+    P1: { acknowledgeS: 2 * 60, onSceneS: 15 * 60, resolveS: null },
+    P2: { acknowledgeS: 10 * 60, onSceneS: 60 * 60, resolveS: null },
+    // "Maksimal 1x24 jam": every P3 report gets an answer within a day.
+    P3: { acknowledgeS: null, onSceneS: null, resolveS: 24 * 60 * 60 },
+  },
+  prankThreshold: 3,
+  prankWindowDays: 90,
+  softBlockHours: 24,
+  reopenWindowHours: 72,
+  duplicateRadiusM: 300,
+  duplicateWindowMinutes: 30,
+};
+
+/** Stored settings are partial overrides of the defaults (so new settings get sensible values). */
+export function resolveSettings(stored: unknown): TenantSettings {
+  const s = (stored && typeof stored === 'object' ? stored : {}) as Partial<TenantSettings>;
+  const targets = { ...DEFAULT_SETTINGS.targets };
+  for (const p of ['P1', 'P2', 'P3'] as const) targets[p] = { ...targets[p], ...s.targets?.[p] };
+  return { ...DEFAULT_SETTINGS, ...s, targets };
+}
