@@ -8,7 +8,7 @@ import { migrate } from '../src/db/migrate.js';
 import { openPostgresDb } from '../src/db/postgres.js';
 import {
   migrationsFingerprint,
-  POSTGRES_TEMPLATE,
+  POSTGRES_TEMPLATE_PREFIX,
   TEMPLATE_CACHE_DIR,
   type TestBackend,
 } from './helpers/template.js';
@@ -24,12 +24,21 @@ declare module 'vitest' {
  * file then copies (PGlite: the data directory; PostgreSQL: CREATE DATABASE ... TEMPLATE).
  * Creating PostGIS costs seconds, so no test file ever runs the migrations from scratch.
  */
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<void | (() => Promise<void>)> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) {
-    await preparePostgresTemplate(url);
-    project.provide('testBackend', { kind: 'postgres', adminUrl: url, template: POSTGRES_TEMPLATE });
-    console.log(`[sigap tests] backend: PostgreSQL (${new URL(url).host}), template ${POSTGRES_TEMPLATE}`);
+    const template = `${POSTGRES_TEMPLATE_PREFIX}${process.pid}_template`;
+    await preparePostgresTemplate(url, template);
+    project.provide('testBackend', { kind: 'postgres', adminUrl: url, template });
+    console.log(`[sigap tests] backend: PostgreSQL (${new URL(url).host}), template ${template}`);
+    return async () => {
+      // Each test file dropped its own database; the template goes with the run.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin
+        .query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(template)} WITH (FORCE)`)
+        .finally(() => admin.end());
+    };
   } else {
     const templateDir = await prepareEmbeddedTemplate();
     project.provide('testBackend', { kind: 'embedded', templateDir });
@@ -51,23 +60,35 @@ async function prepareEmbeddedTemplate(): Promise<string> {
   return templateDir;
 }
 
-async function preparePostgresTemplate(url: string): Promise<void> {
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function preparePostgresTemplate(url: string, template: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    // Leftovers of an earlier interrupted run: databases named sigap_test_*.
+    // Leftovers of earlier interrupted runs: databases sigap_test_<pid>_* whose run is gone.
+    // Databases of runs still alive (another terminal, another agent) are left alone.
     const { rows } = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE 'sigap\\_test\\_%'`,
+      `SELECT datname FROM pg_database WHERE datname ~ '^sigap_test_[0-9]+_'`,
     );
     for (const { datname } of rows) {
+      const pid = Number(datname.split('_')[2]);
+      if (pid !== process.pid && isAlive(pid)) continue;
       await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(datname)} WITH (FORCE)`);
     }
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(POSTGRES_TEMPLATE)}`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(template)}`);
   } finally {
     await admin.end();
   }
   const templateUrl = new URL(url);
-  templateUrl.pathname = `/${POSTGRES_TEMPLATE}`;
+  templateUrl.pathname = `/${template}`;
   const db = await openPostgresDb({ url: templateUrl.toString(), poolMax: 2, connectTimeoutMs: 5000 });
   await migrate(db);
   await db.close();

@@ -1,3 +1,65 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  AssignmentParams,
+  DispatchBody,
+  ErrorResponse,
+  Incident,
+  IncidentParams,
+  TransitionAssignmentBody,
+} from '@sigap/contract';
+import { tenantWrite } from '../plugins/idempotency.js';
+import { dispatchIncident, transitionAssignment } from './service.js';
 
-export const dispatchRoutes: FastifyPluginAsyncTypebox = async () => {};
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
+
+/** Dispatch: sending agencies to incidents, and the agencies' progress on their assignments. */
+export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/incidents/:id/dispatch',
+    {
+      config: { roles: ['dispatcher'] },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Send one or more agencies (and units) to an incident',
+        description:
+          'Each agency gets its own assignment with its own response targets. A hand-off to a vertical ' +
+          'institution records its ticket number, promised date and who confirmed it.',
+        params: IncidentParams,
+        body: DispatchBody,
+        response: { 200: Incident, ...errors },
+      },
+    },
+    (request, reply) =>
+      tenantWrite(request, reply, 200, (tx, principal) =>
+        dispatchIncident(tx, principal, request.params.id, request.body),
+      ),
+  );
+
+  app.post(
+    '/assignments/:id/transitions',
+    {
+      config: { roles: ['agency', 'dispatcher'] },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Acknowledge, progress, resolve or decline an assignment',
+        description:
+          'dispatched → acknowledged → en_route → on_scene → resolved, or declined (with a reason). Agency keys act ' +
+          'only on their own agency’s assignments. Returns the whole incident.',
+        params: AssignmentParams,
+        body: TransitionAssignmentBody,
+        response: { 200: Incident, ...errors },
+      },
+    },
+    (request, reply) =>
+      tenantWrite(request, reply, 200, (tx, principal) =>
+        transitionAssignment(tx, principal, request.params.id, request.body),
+      ),
+  );
+};

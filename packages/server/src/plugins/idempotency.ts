@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { principalOf } from '../auth/plugin.js';
+import type { Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
+import { withTenant } from '../db/tenant.js';
 import { ApiError } from '../errors.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -87,4 +89,35 @@ function canonicalJson(value: unknown): string {
     a < b ? -1 : a > b ? 1 : 0,
   );
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/**
+ * The shape of every tenant write route: run `execute` in the key's tenant transaction,
+ * idempotently, and send its result (marking replays with `idempotent-replayed: true`).
+ *
+ * @example
+ * app.post('/incidents', opts, (request, reply) =>
+ *   tenantWrite(request, reply, 201, (tx, principal) => createIncident(tx, principal, request.body)));
+ */
+export async function tenantWrite<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  execute: (tx: Queryable, principal: Principal) => Promise<T>,
+) {
+  const principal = principalOf(request);
+  const result = await withTenant(request.server.db, principal.tenantId, (tx) =>
+    runIdempotent(tx, request, status, () => execute(tx, principal)),
+  );
+  if (result.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.status(result.status).send(result.body);
+}
+
+/** The shape of every tenant read route: `execute` runs in the key's tenant transaction. */
+export function tenantRead<T>(
+  request: FastifyRequest,
+  execute: (tx: Queryable, principal: Principal) => Promise<T>,
+): Promise<T> {
+  const principal = principalOf(request);
+  return withTenant(request.server.db, principal.tenantId, (tx) => execute(tx, principal));
 }

@@ -45,7 +45,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
 
-  const name = `sigap_test_${randomBytes(6).toString('hex')}`;
+  // The template is sigap_test_<pid>_template: test databases share its run's pid prefix.
+  const name = `${backend.template.replace(/template$/, '')}${randomBytes(6).toString('hex')}`;
   await adminQuery(
     backend.adminUrl,
     `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(backend.template)}`,

@@ -27,4 +27,5 @@ export function migrationsFingerprint(): string {
 }
 
 export const TEMPLATE_CACHE_DIR = join(packageRoot, 'node_modules/.cache/sigap-test');
-export const POSTGRES_TEMPLATE = 'sigap_test_template';
+/** Test databases are named sigap_test_<pid of the vitest run>_<...>, so runs can tell theirs apart. */
+export const POSTGRES_TEMPLATE_PREFIX = 'sigap_test_';

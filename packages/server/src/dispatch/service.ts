@@ -1,0 +1,209 @@
+import type { AssignmentStatus, DispatchBody, TransitionAssignmentBody } from '@sigap/contract';
+import { appendEvent } from '../audit/events.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { allowedAssignmentTransitions } from '../incidents/lifecycle.js';
+import { recordIncidentEvent, syncIncidentStatus, targetsFor } from '../incidents/projection.js';
+import { getIncident } from '../incidents/service.js';
+import { assertAllowed, lockVisibleIncident } from '../incidents/transitions.js';
+import { releaseUnit } from './assignments.js';
+
+function invalid(path: string, code: string, message: string): ApiError {
+  return new ApiError('SIGAP_ERR_VALIDATION', undefined, { details: [{ path, code, message }] });
+}
+
+/**
+ * Sends agencies (and optionally specific units) to an incident: one assignment each, with its
+ * own response targets and events. An agency already working on the incident is not sent twice.
+ * A `received` incident is verified by being dispatched (a call taker rarely verifies a fire first).
+ */
+export async function dispatchIncident(
+  tx: Queryable,
+  principal: Principal,
+  incidentId: string,
+  body: DispatchBody,
+) {
+  const tenantId = principal.tenantId;
+  const incident = await lockVisibleIncident(tx, principal, incidentId);
+  assertAllowed(incident, 'dispatch');
+  const actor = actorOf(principal);
+  const targets = await targetsFor(tx, tenantId, incident.category, incident.priority);
+
+  const seen = new Set<string>();
+  for (const [index, wanted] of body.assignments.entries()) {
+    const path = `/body/assignments/${index}`;
+    if (seen.has(wanted.agencyId)) throw invalid(`${path}/agencyId`, 'duplicate', 'is listed twice');
+    seen.add(wanted.agencyId);
+    const { rows: agencies } = await tx.query<{ kind: string; active: boolean }>(
+      'SELECT kind, active FROM agencies WHERE tenant_id = $1 AND id = $2',
+      [tenantId, wanted.agencyId],
+    );
+    if (!agencies[0]?.active)
+      throw invalid(`${path}/agencyId`, 'not_found', 'is not an active agency of this tenant');
+    if (wanted.handoff && agencies[0].kind !== 'vertical') {
+      throw invalid(
+        `${path}/handoff`,
+        'not_vertical',
+        'hand-offs are for vertical institutions (PLN, Telkom, Polri...)',
+      );
+    }
+    if (wanted.unitId) {
+      const { rows: units } = await tx.query<{ status: string }>(
+        'SELECT status FROM units WHERE tenant_id = $1 AND id = $2 AND agency_id = $3 FOR UPDATE',
+        [tenantId, wanted.unitId, wanted.agencyId],
+      );
+      if (!units[0]) throw invalid(`${path}/unitId`, 'not_found', 'is not a unit of that agency');
+      if (units[0].status === 'offline') throw invalid(`${path}/unitId`, 'offline', 'the unit is offline');
+    }
+    const { rowCount: busy } = await tx.query(
+      `SELECT 1 FROM assignments WHERE tenant_id = $1 AND incident_id = $2 AND agency_id = $3
+          AND status NOT IN ('resolved', 'declined', 'cancelled')`,
+      [tenantId, incidentId, wanted.agencyId],
+    );
+    if (busy > 0) {
+      throw new ApiError(
+        'SIGAP_ERR_CONFLICT',
+        `The agency ${wanted.agencyId} already has an open assignment here.`,
+      );
+    }
+
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO assignments (tenant_id, incident_id, agency_id, unit_id, status, handoff,
+          ack_due_at, on_scene_due_at, resolve_due_at)
+       VALUES ($1, $2, $3, $4, 'dispatched', $5,
+          CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(secs => $6) END,
+          CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(secs => $7) END,
+          CASE WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8) END)
+       RETURNING id`,
+      [
+        tenantId,
+        incidentId,
+        wanted.agencyId,
+        wanted.unitId ?? null,
+        wanted.handoff ? JSON.stringify(wanted.handoff) : null,
+        targets.acknowledgeS,
+        targets.onSceneS,
+        targets.resolveS,
+      ],
+    );
+    const assignmentId = rows[0]!.id;
+    await recordIncidentEvent(tx, tenantId, incidentId, {
+      type: 'assignment.created',
+      actor,
+      assignmentId,
+      unitId: wanted.unitId ?? null,
+      payload: {
+        agencyId: wanted.agencyId,
+        unitId: wanted.unitId ?? null,
+        status: 'dispatched',
+        handoff: wanted.handoff ?? null,
+        ...(body.note ? { note: body.note } : {}),
+      },
+    });
+    if (wanted.unitId) await occupyUnit(tx, principal, wanted.unitId);
+  }
+  await syncIncidentStatus(tx, tenantId, incidentId, actor, 'dispatched');
+  return getIncident(tx, principal, incidentId);
+}
+
+async function occupyUnit(tx: Queryable, principal: Principal, unitId: string) {
+  const { rows } = await tx.query<{ from: string }>(
+    `UPDATE units u SET status = 'busy', updated_at = now()
+       FROM units old WHERE u.tenant_id = $1 AND u.id = $2 AND old.id = u.id AND u.status = 'available'
+     RETURNING old.status AS from`,
+    [principal.tenantId, unitId],
+  );
+  if (rows[0]) {
+    await appendEvent(tx, principal.tenantId, {
+      type: 'unit.status_changed',
+      actor: actorOf(principal),
+      unitId,
+      payload: { from: rows[0].from, to: 'busy' },
+    });
+  }
+}
+
+const TIMESTAMP_COLUMN: Partial<Record<AssignmentStatus, string>> = {
+  acknowledged: 'acknowledged_at',
+  en_route: 'en_route_at',
+  on_scene: 'on_scene_at',
+  resolved: 'resolved_at',
+};
+
+/**
+ * An agency reports progress on its assignment (or a dispatcher does for it). Agency keys may
+ * act only on their own agency's assignments; declining needs a reason.
+ */
+export async function transitionAssignment(
+  tx: Queryable,
+  principal: Principal,
+  assignmentId: string,
+  body: TransitionAssignmentBody,
+) {
+  const tenantId = principal.tenantId;
+  const { rows } = await tx.query<{ incident_id: string; agency_id: string }>(
+    'SELECT incident_id, agency_id FROM assignments WHERE tenant_id = $1 AND id = $2',
+    [tenantId, assignmentId],
+  );
+  const found = rows[0];
+  if (!found || (principal.role === 'agency' && found.agency_id !== principal.agencyId)) {
+    throw new ApiError('SIGAP_ERR_NOT_FOUND', `Assignment ${assignmentId} not found.`);
+  }
+  // Lock the incident first (the order every writer uses), then the assignment.
+  const incident = await lockVisibleIncident(tx, principal, found.incident_id);
+  const { rows: locked } = await tx.query<{ status: AssignmentStatus; unit_id: string | null }>(
+    'SELECT status, unit_id FROM assignments WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+    [tenantId, assignmentId],
+  );
+  const current = locked[0]!;
+  const allowed = allowedAssignmentTransitions(current.status);
+  if (!allowed.includes(body.to)) {
+    throw new ApiError(
+      'SIGAP_ERR_ILLEGAL_TRANSITION',
+      `An assignment that is ${current.status} cannot become ${body.to}.`,
+      {
+        allowed: [...allowed],
+      },
+    );
+  }
+  if (body.to === 'declined' && !body.reason)
+    throw invalid('/body/reason', 'required', 'say why the agency declines');
+
+  const column = TIMESTAMP_COLUMN[body.to];
+  await tx.query(
+    `UPDATE assignments SET status = $3, updated_at = now(),
+            declined_reason = CASE WHEN $3 = 'declined' THEN $4 ELSE declined_reason END,
+            handoff = coalesce($5::jsonb, handoff)
+            ${column ? `, ${column} = now()` : ''}
+      WHERE tenant_id = $1 AND id = $2`,
+    [
+      tenantId,
+      assignmentId,
+      body.to,
+      body.reason ?? null,
+      body.handoff ? JSON.stringify(body.handoff) : null,
+    ],
+  );
+  await recordIncidentEvent(tx, tenantId, found.incident_id, {
+    type: 'assignment.status_changed',
+    actor: actorOf(principal),
+    assignmentId,
+    unitId: current.unit_id,
+    payload: {
+      from: current.status,
+      to: body.to,
+      ...(body.reason ? { reason: body.reason } : {}),
+      ...(body.note ? { note: body.note } : {}),
+      ...(body.handoff ? { handoff: body.handoff } : {}),
+    },
+  });
+  if ((body.to === 'resolved' || body.to === 'declined') && current.unit_id) {
+    await releaseUnit(tx, principal, current.unit_id);
+  }
+  // Progress on a cancelled/closed incident is recorded but does not move the incident.
+  if (!['closed', 'cancelled', 'rejected', 'merged'].includes(incident.status)) {
+    await syncIncidentStatus(tx, tenantId, found.incident_id, actorOf(principal), `assignment ${body.to}`);
+  }
+  return getIncident(tx, principal, found.incident_id);
+}

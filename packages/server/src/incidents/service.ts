@@ -1,0 +1,289 @@
+import type {
+  CreateIncidentBody,
+  CreateIncidentResponse,
+  Event,
+  Incident,
+  ListIncidentsQuery,
+} from '@sigap/contract';
+import { actorOf, type Principal } from '../auth/principal.js';
+import type { Queryable } from '../db/index.js';
+import { ApiError } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../plugins/cursor.js';
+import { resolveSettings } from '../tenants/defaults.js';
+import { recordIncidentEvent, targetsFor } from './projection.js';
+import { type EventRow, type IncidentRow, serializeEvent, serializeIncident } from './serialize.js';
+import * as sql from './sql.js';
+
+const run = <R>(tx: Queryable, q: sql.Sql) => tx.query<R>(q.text, q.values);
+
+function invalid(path: string, code: string, message: string): ApiError {
+  return new ApiError('SIGAP_ERR_VALIDATION', undefined, { details: [{ path, code, message }] });
+}
+
+/** Reads one incident as `principal` may see it; 404 when it does not exist *for them*. */
+export async function getIncident(tx: Queryable, principal: Principal, id: string): Promise<Incident> {
+  const { rows } = await run<IncidentRow>(tx, sql.selectIncident(principal.tenantId, id, principal));
+  const row = rows[0];
+  if (!row) throw new ApiError('SIGAP_ERR_NOT_FOUND', `Incident ${id} not found.`);
+  return serializeIncident(row, principal);
+}
+
+interface Located {
+  desaCode: string | null;
+  kecamatanCode: string | null;
+  outsideJurisdiction: boolean;
+  jurisdictionCode: string | null;
+}
+
+/**
+ * Fills the area codes from the point (reverse geocoding on the tenant's boundaries) and
+ * flags points outside the tenant — accepted, never refused: the call taker forwards those.
+ */
+async function locate(tx: Queryable, tenantId: string, lon: number, lat: number): Promise<Located> {
+  const [{ rows: areas }, { rows: levels }] = [
+    await run<{ code: string; level: string }>(tx, sql.areasAtPoint(tenantId, lon, lat)),
+    await run<{ level: string }>(tx, sql.tenantBoundaryLevels(tenantId)),
+  ];
+  const at = (level: string) =>
+    areas
+      .filter((a) => a.level === level)
+      .map((a) => a.code)
+      .sort()[0] ?? null;
+  const kecamatanCode = at('kecamatan');
+  const desaCode = at('desa');
+  const boundaryLevel = levels.some((l) => l.level === 'kabupaten') ? 'kabupaten' : levels[0]?.level;
+  const outside = boundaryLevel !== undefined && at(boundaryLevel) === null;
+  let jurisdictionCode: string | null = null;
+  if (outside) {
+    const { rows } = await run<{ code: string | null }>(tx, sql.regencyAt(lon, lat));
+    jurisdictionCode = rows[0]?.code ?? null;
+  }
+  return { desaCode, kecamatanCode, outsideJurisdiction: outside, jurisdictionCode };
+}
+
+/**
+ * Creates an incident with its `incident.created` event. Reports from call takers and
+ * dispatchers are verified by the conversation itself; those from integrated apps start as
+ * `received` and wait for a call taker to verify them.
+ */
+export async function createIncident(
+  tx: Queryable,
+  principal: Principal,
+  body: CreateIncidentBody,
+): Promise<CreateIncidentResponse> {
+  const tenantId = principal.tenantId;
+  const { rows: categories } = await tx.query<{ default_priority: Incident['priority']; active: boolean }>(
+    'SELECT default_priority, active FROM categories WHERE tenant_id = $1 AND code = $2',
+    [tenantId, body.category],
+  );
+  const category = categories[0];
+  if (!category || !category.active) {
+    throw invalid('/body/category', 'unknown_category', `is not an active category of this tenant`);
+  }
+  const point = body.location.point;
+  if (!point && !body.location.address) {
+    throw invalid('/body/location', 'required', 'needs a point or an address (where is the emergency?)');
+  }
+  if (body.callId) {
+    const { rowCount } = await tx.query('SELECT 1 FROM calls WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      body.callId,
+    ]);
+    if (rowCount === 0) throw invalid('/body/callId', 'not_found', 'is not a call of this tenant');
+  }
+
+  const priority = body.priority ?? category.default_priority;
+  const status = principal.role === 'integrator' ? 'received' : 'verified';
+  const located = point
+    ? await locate(tx, tenantId, point.lon, point.lat)
+    : { desaCode: null, kecamatanCode: null, outsideJurisdiction: false, jurisdictionCode: null };
+  const targets = await targetsFor(tx, tenantId, body.category, priority);
+  const { rows: numbered } = await run<{ number: string }>(tx, sql.nextIncidentNumber(tenantId));
+
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO incidents (tenant_id, number, status, category, priority, description, condition,
+        location, location_accuracy_m, location_source, address_text, desa_code, kecamatan_code,
+        outside_jurisdiction, jurisdiction_code, reporter_name, reporter_phone, external_refs, call_id,
+        created_by, answer_due_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7,
+        CASE WHEN $8::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($8, $9), 4326)::geography END,
+        $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+        CASE WHEN $22::int IS NULL THEN NULL ELSE now() + make_interval(secs => $22) END)
+     RETURNING id`,
+    [
+      tenantId,
+      numbered[0]!.number,
+      status,
+      body.category,
+      priority,
+      body.description,
+      JSON.stringify(body.condition ?? {}),
+      point?.lon ?? null,
+      point?.lat ?? null,
+      body.location.accuracyM ?? null,
+      body.location.source ?? null,
+      body.location.address ?? null,
+      located.desaCode,
+      located.kecamatanCode,
+      located.outsideJurisdiction,
+      located.jurisdictionCode,
+      body.reporter?.name ?? null,
+      body.reporter?.phone ?? null,
+      JSON.stringify(body.externalRefs ?? {}),
+      body.callId ?? null,
+      principal.keyId,
+      targets.resolveS,
+    ],
+  );
+  const id = rows[0]!.id;
+  if (body.callId) {
+    await tx.query(`UPDATE calls SET incident_id = $3 WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      body.callId,
+      id,
+    ]);
+  }
+  await recordIncidentEvent(tx, tenantId, id, {
+    type: 'incident.created',
+    actor: actorOf(principal),
+    callId: body.callId ?? null,
+    payload: {
+      number: numbered[0]!.number,
+      status,
+      category: body.category,
+      priority,
+      description: body.description,
+      condition: body.condition ?? {},
+      location: { ...body.location, ...located },
+      reporter: body.reporter ?? {},
+      externalRefs: body.externalRefs ?? {},
+    },
+  });
+
+  const settings = await tenantSettings(tx, tenantId);
+  const duplicates = point
+    ? (
+        await run<{
+          id: string;
+          number: string;
+          status: Incident['status'];
+          created_at: Date;
+          distance_m: number;
+        }>(
+          tx,
+          sql.possibleDuplicates(
+            tenantId,
+            id,
+            body.category,
+            point.lon,
+            point.lat,
+            settings.duplicateRadiusM,
+            settings.duplicateWindowMinutes,
+          ),
+        )
+      ).rows
+    : [];
+  return {
+    incident: await getIncident(tx, principal, id),
+    possibleDuplicates: duplicates.map((d) => ({
+      id: d.id,
+      number: d.number,
+      status: d.status,
+      distanceM: Math.round(d.distance_m),
+      createdAt: d.created_at.toISOString(),
+    })),
+  };
+}
+
+export async function tenantSettings(tx: Queryable, tenantId: string) {
+  const { rows } = await tx.query<{ settings: unknown }>('SELECT settings FROM tenants WHERE id = $1', [
+    tenantId,
+  ]);
+  return resolveSettings(rows[0]?.settings);
+}
+
+const ISO_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function listIncidents(
+  tx: Queryable,
+  principal: Principal,
+  query: ListIncidentsQuery,
+): Promise<{ items: Incident[]; nextCursor: string | null }> {
+  const limit = query.limit ?? 50;
+  let cursor: sql.IncidentListFilters['cursor'];
+  if (query.cursor) {
+    const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+    if (!ISO_MICROS.test(createdAt) || !UUID.test(id)) {
+      throw invalid('/query/cursor', 'format', 'is not a cursor returned by this list');
+    }
+    cursor = { createdAt, id };
+  }
+  let bbox: sql.IncidentListFilters['bbox'];
+  if (query.bbox) {
+    const [minLon, minLat, maxLon, maxLat] = query.bbox.split(',').map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (
+      !(
+        minLon < maxLon &&
+        minLat < maxLat &&
+        minLon >= -180 &&
+        maxLon <= 180 &&
+        minLat >= -90 &&
+        maxLat <= 90
+      )
+    ) {
+      throw invalid('/query/bbox', 'range', 'must be minLon,minLat,maxLon,maxLat within WGS 84 bounds');
+    }
+    bbox = [minLon, minLat, maxLon, maxLat];
+  }
+  if (query.from && query.to && Date.parse(query.from) >= Date.parse(query.to)) {
+    throw invalid('/query/to', 'range', 'must be after from');
+  }
+  const { rows } = await run<IncidentRow>(
+    tx,
+    sql.listIncidents(principal.tenantId, principal, {
+      status: query.status,
+      open: query.open,
+      category: query.category,
+      priority: query.priority,
+      agency: query.agency,
+      kecamatan: query.kecamatan,
+      from: query.from,
+      to: query.to,
+      bbox,
+      overdue: query.overdue,
+      cursor,
+      limit,
+    }),
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => serializeIncident(row, principal)),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.cursor_at, last.id]) : null,
+  };
+}
+
+/** The incident's audit trail, oldest first, after `after` (a seq). */
+export async function listIncidentEvents(
+  tx: Queryable,
+  principal: Principal,
+  incidentId: string,
+  query: { after?: number; limit?: number; cursor?: string },
+): Promise<{ items: Event[]; nextCursor: string | null }> {
+  await getIncident(tx, principal, incidentId); // 404 unless visible to this key
+  const limit = query.limit ?? 100;
+  const after = query.cursor ? (decodeCursor(query.cursor, ['number'])[0] as number) : (query.after ?? 0);
+  const { rows } = await run<EventRow>(tx, sql.listEvents(principal.tenantId, incidentId, after, limit));
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((row) => serializeEvent(row, principal)),
+    nextCursor: rows.length > limit && last ? encodeCursor([last.seq]) : null,
+  };
+}
