@@ -8,10 +8,11 @@ import { callRoutes } from './calls/routes.js';
 import type { Config } from './config.js';
 import type { Capabilities, Db } from './db/index.js';
 import { dispatchRoutes } from './dispatch/routes.js';
+import { ApiError } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
-import { validatorCompiler } from './plugins/validation.js';
+import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
 import { unitRoutes } from './units/routes.js';
 
@@ -20,7 +21,16 @@ declare module 'fastify' {
     config: Config;
     db: Db;
     capabilities: Capabilities;
+    /** Every route as registered: tests walk it so no new route escapes the role and fuzz checks. */
+    routeTable: RouteEntry[];
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  roles: readonly string[] | undefined;
+  hasBody: boolean;
 }
 
 export interface BuildAppOptions {
@@ -50,9 +60,32 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  app.addHook('preValidation', async (request) => {
+    const unsafe =
+      findUnsafeValue(request.body, '/body') ??
+      findUnsafeValue(request.query, '/query') ??
+      findUnsafeValue(request.params, '/params');
+    if (unsafe) {
+      throw new ApiError('SIGAP_ERR_VALIDATION', undefined, {
+        details: [{ path: unsafe.path, code: 'unsafe_text', message: unsafe.message }],
+      });
+    }
+  });
   app.decorate('config', config);
   app.decorate('db', db);
   app.decorate('capabilities', capabilities);
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      app.routeTable.push({
+        method,
+        url: route.url,
+        roles: route.config?.roles,
+        hasBody: Boolean(route.schema?.body),
+      });
+    }
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     // Incoming ids are echoed only when they are short and plain, so logs cannot be polluted.

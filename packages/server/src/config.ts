@@ -22,6 +22,7 @@ const EnvSchema = Type.Object({
     { default: 'info' },
   ),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  SLA_CHECK_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 15_000 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -31,6 +32,8 @@ export interface Config {
   readonly host: string;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly shutdownTimeoutMs: number;
+  /** How often missed response targets are looked for; 0 turns the monitor off (tests). */
+  readonly slaCheckIntervalMs: number;
   readonly demo: boolean;
   readonly database:
     | { readonly backend: 'embedded'; readonly dataDir: string }
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
     host: parsed.HOST,
     logLevel: parsed.LOG_LEVEL,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    slaCheckIntervalMs: parsed.SLA_CHECK_INTERVAL_MS,
     demo: parsed.SIGAP_DEMO,
     database: Object.freeze(database),
   });

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
+import { startBreachMonitor } from './incidents/sla.js';
 import { ensureDemoTenant } from './tenants/demo.js';
 import type { CreatedKey } from './tenants/provision.js';
 
@@ -27,7 +28,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const newKeys = config.demo ? (await ensureDemoTenant(db)).keys : [];
     const capabilities = await db.detectCapabilities();
     const app = await buildApp({ config, db, capabilities });
+    const stopMonitor =
+      config.slaCheckIntervalMs > 0
+        ? startBreachMonitor(db, config.slaCheckIntervalMs, app.log)
+        : async () => {};
     app.addHook('onClose', async () => {
+      await stopMonitor();
       await db.close();
     });
     await app.listen({ port: config.port, host: config.host });
