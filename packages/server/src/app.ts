@@ -11,6 +11,7 @@ import { dispatchRoutes } from './dispatch/routes.js';
 import { ApiError } from './errors.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
+import { liveRoutes } from './live/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(callRoutes);
       await v1.register(unitRoutes);
       await v1.register(tenantAdminRoutes);
+      await v1.register(liveRoutes, { loaders: {} });
     },
     { prefix: '/v1' },
   );

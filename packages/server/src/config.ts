@@ -23,6 +23,9 @@ const EnvSchema = Type.Object({
   ),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   SLA_CHECK_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 15_000 }),
+  LIVE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
+  LIVE_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2000 }),
+  LIVE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 4 * 1024 * 1024 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -34,6 +37,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** How often missed response targets are looked for; 0 turns the monitor off (tests). */
   readonly slaCheckIntervalMs: number;
+  readonly live: { readonly heartbeatMs: number; readonly pollMs: number; readonly maxBufferedBytes: number };
   readonly demo: boolean;
   readonly database:
     | { readonly backend: 'embedded'; readonly dataDir: string }
@@ -118,6 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
     logLevel: parsed.LOG_LEVEL,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     slaCheckIntervalMs: parsed.SLA_CHECK_INTERVAL_MS,
+    live: Object.freeze({
+      heartbeatMs: parsed.LIVE_HEARTBEAT_MS,
+      pollMs: parsed.LIVE_POLL_MS,
+      maxBufferedBytes: parsed.LIVE_MAX_BUFFERED_BYTES,
+    }),
     demo: parsed.SIGAP_DEMO,
     database: Object.freeze(database),
   });

@@ -34,8 +34,8 @@ export const authPlugin = fp(
     app.decorateRequest('principal', null);
 
     app.addHook('onRequest', async (request) => {
-      const roles = request.routeOptions.config.roles;
-      if (roles === undefined || roles.length === 0) return;
+      const { roles, authInHandler } = request.routeOptions.config;
+      if (roles === undefined || roles.length === 0 || authInHandler) return;
       const secret = readKey(request);
       if (!secret)
         throw new ApiError('SIGAP_ERR_UNAUTHENTICATED', 'Send an API key: Authorization: Bearer <key>.');

@@ -151,7 +151,7 @@ export function serializeEvent(row: EventRow, principal: Principal): Event {
 
 const PHONE_KEYS = new Set(['phone', 'reporterPhone', 'callerNumber', 'callerE164']);
 
-function maskPayloadPhones(value: Record<string, unknown>): Record<string, unknown> {
+export function maskPayloadPhones(value: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     if (PHONE_KEYS.has(key) && (typeof v === 'string' || v === null)) out[key] = maskPhone(v);

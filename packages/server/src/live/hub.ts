@@ -1,0 +1,436 @@
+import type { WebSocket } from 'ws';
+import { EVENTS_CHANNEL } from '../audit/events.js';
+import { type Principal, seesFullPhoneNumbers } from '../auth/principal.js';
+import type { Db, Queryable } from '../db/index.js';
+import { withTenant } from '../db/tenant.js';
+import { maskPayloadPhones } from '../incidents/serialize.js';
+import { CLOSE, closeReason, type LiveFilters } from './protocol.js';
+import { type IncidentView, loadIncidentView, loadOpenIncidentViews } from './snapshot.js';
+
+/** A unit or call as the stream shows it; loaded by the units and calls domains. */
+export interface EntityView {
+  full: Record<string, unknown>;
+  masked: Record<string, unknown>;
+  agencyId?: string | null;
+  point?: { lon: number; lat: number } | null;
+}
+
+/** How the hub reads units and calls (their domains own that SQL). */
+export interface LiveLoaders {
+  unit?: (tx: Queryable, tenantId: string, id: string) => Promise<EntityView | null>;
+  units?: (tx: Queryable, tenantId: string) => Promise<EntityView[]>;
+  call?: (tx: Queryable, tenantId: string, id: string) => Promise<EntityView | null>;
+}
+
+export interface LiveOptions {
+  /** Bytes queued on one socket past which the client is told to resume (close 4000). */
+  maxBufferedBytes: number;
+  /** Messages held for a client still catching up, past which it is told to resume. */
+  maxPendingMessages: number;
+  heartbeatMs: number;
+  /** Reads the events table this often even without a notification (heals lost NOTIFYs). */
+  pollMs: number;
+  snapshotLimit: number;
+}
+
+interface EventRow {
+  seq: number;
+  type: string;
+  at: Date;
+  actor: unknown;
+  incident_id: string | null;
+  assignment_id: string | null;
+  unit_id: string | null;
+  call_id: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** One event, prepared once per instance and then shaped per client. */
+interface Prepared {
+  row: EventRow;
+  incident: IncidentView | null;
+  unit: EntityView | null;
+  call: EntityView | null;
+  json: Map<string, string>;
+}
+
+interface Client {
+  socket: WebSocket;
+  principal: Principal;
+  filters: LiveFilters;
+  /** Position in the tenant's event stream: every event up to here was sent or filtered out. */
+  cursor: number;
+  catchingUp: boolean;
+  pending: Prepared[];
+  alive: boolean;
+  closed: boolean;
+}
+
+interface Feed {
+  tenantId: string;
+  lastSeq: number;
+  clients: Set<Client>;
+  pulling: Promise<void> | null;
+  again: boolean;
+}
+
+const STREAMED = /^(incident\.|assignment\.|sla_breached$|unit\.|call\.)/;
+
+/**
+ * Fans the audit trail out to WebSocket clients. PostgreSQL NOTIFY says "tenant T has events up
+ * to seq N"; the events table is the truth: each instance reads new events in seq order, once,
+ * and sends each client what its role and filters allow. A client connecting with `since` is
+ * replayed from the table first, while live events wait in its bounded pending list, so it sees
+ * every event exactly once and in order.
+ */
+export class LiveHub {
+  private readonly feeds = new Map<string, Feed>();
+  private unlisten: (() => Promise<void>) | null = null;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly loaders: LiveLoaders,
+    private readonly options: LiveOptions,
+    private readonly log: { warn(obj: unknown, msg: string): void },
+  ) {}
+
+  async start(): Promise<void> {
+    this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => {
+      const [tenantId, seq] = payload.split(':');
+      const feed = tenantId ? this.feeds.get(tenantId) : undefined;
+      if (feed && Number(seq) > feed.lastSeq) this.pull(feed);
+    });
+    const poll = setInterval(() => {
+      for (const feed of this.feeds.values()) this.pull(feed);
+    }, this.options.pollMs);
+    const heartbeat = setInterval(() => this.heartbeat(), this.options.heartbeatMs);
+    poll.unref();
+    heartbeat.unref();
+    this.timers = [poll, heartbeat];
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.unlisten?.();
+    for (const feed of this.feeds.values()) {
+      for (const client of feed.clients)
+        this.close(client, CLOSE.GOING_AWAY, `server restarting; reconnect with since=${client.cursor}`);
+      await feed.pulling;
+    }
+    this.feeds.clear();
+  }
+
+  /** Number of connected clients (for /readyz-style diagnostics and tests). */
+  get clientCount(): number {
+    let n = 0;
+    for (const feed of this.feeds.values()) n += feed.clients.size;
+    return n;
+  }
+
+  /**
+   * Starts streaming to a newly connected socket: a snapshot of open incidents and units (when
+   * `since` is null) or a replay of every event after `since`, then live events.
+   */
+  async attach(
+    socket: WebSocket,
+    principal: Principal,
+    filters: LiveFilters,
+    since: number | null,
+  ): Promise<void> {
+    const feed = await this.feed(principal.tenantId);
+    const client: Client = {
+      socket,
+      principal,
+      filters,
+      cursor: since ?? 0,
+      catchingUp: true,
+      pending: [],
+      alive: true,
+      closed: false,
+    };
+    // From here on, events this instance reads are kept in `pending`; everything up to `head`
+    // comes from the table below. Nothing can fall between the two.
+    feed.clients.add(client);
+    const head = feed.lastSeq;
+    socket.on('pong', () => {
+      client.alive = true;
+    });
+    socket.on('close', () => this.detach(feed, client));
+
+    try {
+      let from = since ?? 0;
+      if (since === null) from = await this.sendSnapshot(client);
+      await this.replay(client, from, head);
+      client.cursor = Math.max(from, head, client.cursor);
+      // Synchronous from here: no event can slip in between the pending ones and live delivery.
+      const pending = client.pending;
+      client.pending = [];
+      client.catchingUp = false;
+      for (const prepared of pending) this.deliver(client, prepared);
+    } catch (err) {
+      this.log.warn({ err }, 'live stream: catching up failed');
+      this.close(client, CLOSE.INTERNAL, `catch-up failed; reconnect with since=${client.cursor}`);
+    }
+  }
+
+  private async sendSnapshot(client: Client): Promise<number> {
+    const { tenantId } = client.principal;
+    // One consistent read: the incidents and units exactly as of `seq`.
+    const snapshot = await withTenant(
+      this.db,
+      tenantId,
+      async (tx) => {
+        const { rows } = await tx.query<{ seq: number }>(
+          `SELECT coalesce(max(seq), 0)::bigint AS seq FROM events WHERE tenant_id = $1`,
+          [tenantId],
+        );
+        const incidents = await loadOpenIncidentViews(tx, tenantId, this.options.snapshotLimit);
+        const units = this.loaders.units ? await this.loaders.units(tx, tenantId) : [];
+        return { seq: rows[0]!.seq, incidents, units };
+      },
+      { snapshot: true },
+    );
+    const masked = !seesFullPhoneNumbers(client.principal.role);
+    this.send(client, {
+      type: 'snapshot',
+      seq: snapshot.seq,
+      at: new Date().toISOString(),
+      incidents: snapshot.incidents
+        .filter((view) => this.incidentVisible(client, view))
+        .map((view) => (masked ? view.masked : view.full)),
+      units: snapshot.units
+        .filter((u) => this.unitVisible(client, u))
+        .map((u) => (masked ? u.masked : u.full)),
+    });
+    return snapshot.seq;
+  }
+
+  private async replay(client: Client, from: number, to: number): Promise<void> {
+    let after = from;
+    while (after < to && !client.closed) {
+      const batch = await this.readEvents(client.principal.tenantId, after, Math.min(500, to - after));
+      if (batch.length === 0) break;
+      this.deliverBatch(client, batch, true);
+      await yieldToIo();
+      after = batch[batch.length - 1]!.row.seq;
+      client.cursor = after;
+    }
+  }
+
+  private async feed(tenantId: string): Promise<Feed> {
+    const existing = this.feeds.get(tenantId);
+    if (existing) return existing;
+    const { rows } = await withTenant(this.db, tenantId, (tx) =>
+      tx.query<{ seq: number }>(
+        'SELECT coalesce(max(seq), 0)::bigint AS seq FROM events WHERE tenant_id = $1',
+        [tenantId],
+      ),
+    );
+    // Another connection may have created it while we read.
+    const raced = this.feeds.get(tenantId);
+    if (raced) return raced;
+    const feed: Feed = { tenantId, lastSeq: rows[0]!.seq, clients: new Set(), pulling: null, again: false };
+    this.feeds.set(tenantId, feed);
+    return feed;
+  }
+
+  private detach(feed: Feed, client: Client): void {
+    client.closed = true;
+    feed.clients.delete(client);
+    if (feed.clients.size === 0 && this.feeds.get(feed.tenantId) === feed && !feed.pulling) {
+      this.feeds.delete(feed.tenantId);
+    }
+  }
+
+  /** Reads and delivers every event after the feed's position; runs once at a time per tenant. */
+  private pull(feed: Feed): void {
+    if (feed.pulling) {
+      feed.again = true;
+      return;
+    }
+    feed.pulling = (async () => {
+      do {
+        feed.again = false;
+        try {
+          for (;;) {
+            const batch = await this.readEvents(feed.tenantId, feed.lastSeq, 200);
+            if (batch.length === 0) break;
+            for (const client of feed.clients) this.deliverBatch(client, batch);
+            feed.lastSeq = batch[batch.length - 1]!.row.seq;
+            await yieldToIo();
+            if (batch.length < 200) break;
+          }
+        } catch (err) {
+          this.log.warn({ err }, 'live stream: reading events failed; the next poll retries');
+        }
+      } while (feed.again);
+    })().finally(() => {
+      feed.pulling = null;
+      if (feed.clients.size === 0 && this.feeds.get(feed.tenantId) === feed) this.feeds.delete(feed.tenantId);
+    });
+  }
+
+  private async readEvents(tenantId: string, after: number, limit: number): Promise<Prepared[]> {
+    return withTenant(this.db, tenantId, async (tx) => {
+      const { rows } = await tx.query<EventRow>(
+        `SELECT seq, type, at, actor, incident_id, assignment_id, unit_id, call_id, payload
+           FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [tenantId, after, limit],
+      );
+      const prepared: Prepared[] = [];
+      const incidents = new Map<string, IncidentView | null>();
+      for (const row of rows) {
+        let incident: IncidentView | null = null;
+        let unit: EntityView | null = null;
+        let call: EntityView | null = null;
+        if (STREAMED.test(row.type)) {
+          if (row.incident_id) {
+            if (!incidents.has(row.incident_id)) {
+              incidents.set(row.incident_id, await loadIncidentView(tx, tenantId, row.incident_id));
+            }
+            incident = incidents.get(row.incident_id) ?? null;
+          } else if (row.unit_id && this.loaders.unit) {
+            unit = await this.loaders.unit(tx, tenantId, row.unit_id);
+          } else if (row.call_id && this.loaders.call) {
+            call = await this.loaders.call(tx, tenantId, row.call_id);
+          }
+        }
+        prepared.push({ row, incident, unit, call, json: new Map() });
+      }
+      return prepared;
+    });
+  }
+
+  /**
+   * Backpressure is judged once per batch, after the event loop had the chance to flush: a
+   * client whose socket still holds more than the limit from earlier batches is not keeping up.
+   * A healthy client's buffer may grow by one batch within a tick, so the bound is
+   * `maxBufferedBytes` plus one batch.
+   */
+  private deliverBatch(client: Client, batch: readonly Prepared[], replaying = false): void {
+    if (client.closed) return;
+    if (!client.catchingUp && client.socket.bufferedAmount > this.options.maxBufferedBytes) {
+      this.close(client, CLOSE.RESUME, `too slow; reconnect with since=${client.cursor}`);
+      return;
+    }
+    for (const prepared of batch) this.deliver(client, prepared, replaying);
+  }
+
+  /** Sends one event to one client if its role and filters allow; always advances its cursor. */
+  private deliver(client: Client, prepared: Prepared, replaying = false): void {
+    if (client.closed) return;
+    if (client.catchingUp && !replaying) {
+      if (client.pending.length >= this.options.maxPendingMessages) {
+        this.close(client, CLOSE.RESUME, `too far behind; reconnect with since=${client.cursor}`);
+        return;
+      }
+      client.pending.push(prepared);
+      return;
+    }
+    if (prepared.row.seq <= client.cursor) return; // already sent (snapshot or replay overlap)
+    const message = this.messageFor(client, prepared);
+    if (message !== null) client.socket.send(message);
+    client.cursor = prepared.row.seq;
+  }
+
+  private messageFor(client: Client, prepared: Prepared): string | null {
+    const { row } = prepared;
+    if (!STREAMED.test(row.type)) return null;
+    const masked = !seesFullPhoneNumbers(client.principal.role);
+    let entity: Record<string, unknown>;
+    if (prepared.incident) {
+      if (!this.incidentVisible(client, prepared.incident)) return null;
+      entity = { incident: masked ? prepared.incident.masked : prepared.incident.full };
+    } else if (prepared.unit) {
+      if (!this.unitVisible(client, prepared.unit)) return null;
+      entity = { unit: masked ? prepared.unit.masked : prepared.unit.full };
+    } else if (prepared.call) {
+      if (!['call_taker', 'dispatcher', 'admin', 'viewer'].includes(client.principal.role)) return null;
+      entity = { call: masked ? prepared.call.masked : prepared.call.full };
+    } else {
+      return null;
+    }
+    const key = `${masked ? 'm' : 'f'}`;
+    let json = prepared.json.get(key);
+    if (json === undefined) {
+      json = JSON.stringify({
+        seq: row.seq,
+        type: row.type,
+        at: row.at.toISOString(),
+        ...entity,
+        event: {
+          actor: row.actor,
+          assignmentId: row.assignment_id,
+          unitId: row.unit_id,
+          callId: row.call_id,
+          payload: masked ? maskPayloadPhones(row.payload) : row.payload,
+        },
+      });
+      prepared.json.set(key, json);
+    }
+    return json;
+  }
+
+  private incidentVisible(client: Client, view: IncidentView): boolean {
+    const { principal, filters } = client;
+    const incident = view.full;
+    if (principal.role === 'integrator' && view.createdBy !== principal.keyId) return false;
+    if (principal.role === 'agency' && !incident.assignments.some((a) => a.agencyId === principal.agencyId))
+      return false;
+    if (filters.agency && !incident.assignments.some((a) => a.agencyId === filters.agency)) return false;
+    if (filters.categories && !filters.categories.includes(incident.category)) return false;
+    if (filters.priorities && !filters.priorities.includes(incident.priority)) return false;
+    if (filters.bbox && !within(incident.location.point, filters.bbox)) return false;
+    return true;
+  }
+
+  private unitVisible(client: Client, unit: EntityView): boolean {
+    const { principal, filters } = client;
+    if (principal.role === 'integrator') return false;
+    if (principal.role === 'agency' && unit.agencyId !== principal.agencyId) return false;
+    if (filters.agency && unit.agencyId !== filters.agency) return false;
+    if (filters.bbox && !within(unit.point ?? null, filters.bbox)) return false;
+    return true;
+  }
+
+  private heartbeat(): void {
+    for (const feed of this.feeds.values()) {
+      for (const client of feed.clients) {
+        if (!client.alive) {
+          client.closed = true;
+          client.socket.terminate(); // a dead peer: no pong since the last round
+          continue;
+        }
+        client.alive = false;
+        client.socket.ping();
+        if (!client.catchingUp)
+          this.send(client, { type: 'keepalive', seq: client.cursor, at: new Date().toISOString() });
+      }
+    }
+  }
+
+  private send(client: Client, message: Record<string, unknown>): void {
+    if (!client.closed) client.socket.send(JSON.stringify(message));
+  }
+
+  private close(client: Client, code: number, reason: string): void {
+    if (client.closed) return;
+    client.closed = true;
+    client.socket.close(code, closeReason(reason));
+  }
+}
+
+/**
+ * Lets sockets flush between batches. The embedded database answers without real I/O, so a
+ * loop of reads would otherwise never leave the microtask queue and starve every socket.
+ */
+function yieldToIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function within(point: { lon: number; lat: number } | null, bbox: [number, number, number, number]): boolean {
+  if (!point) return false;
+  const [minLon, minLat, maxLon, maxLat] = bbox;
+  return point.lon >= minLon && point.lon <= maxLon && point.lat >= minLat && point.lat <= maxLat;
+}

@@ -1,0 +1,192 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
+import { ErrorResponse } from '@sigap/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { authenticate, readKey } from '../auth/plugin.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiError } from '../errors.js';
+import { tenantWrite } from '../plugins/idempotency.js';
+import { LiveHub, type LiveLoaders } from './hub.js';
+import { CLOSE, closeReason, parseLiveQuery } from './protocol.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route authenticates WebSocket upgrades itself, to answer with a close code. */
+    authInHandler?: boolean;
+  }
+  interface FastifyInstance {
+    live: LiveHub;
+  }
+}
+
+const TOKEN_TTL_SECONDS = 300;
+const ALL_ROLES = ['integrator', 'call_taker', 'dispatcher', 'agency', 'viewer', 'admin'] as const;
+
+const LiveToken = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+  url: Type.String({ description: 'path to open with the token, e.g. /v1/live?token=...' }),
+});
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+
+export interface LiveRoutesOptions {
+  loaders: LiveLoaders;
+}
+
+/** The live stream: `GET /v1/live` (WebSocket) and `POST /v1/live/tokens` for browsers. */
+export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (app, opts) => {
+  const config = app.config;
+  const hub = new LiveHub(
+    app.db,
+    opts.loaders,
+    {
+      maxBufferedBytes: config.live.maxBufferedBytes,
+      maxPendingMessages: 10_000,
+      heartbeatMs: config.live.heartbeatMs,
+      pollMs: config.live.pollMs,
+      snapshotLimit: 20_000,
+    },
+    app.log,
+  );
+  app.decorate('live', hub);
+  app.addHook('onReady', () => hub.start());
+  app.addHook('preClose', () => hub.stop());
+
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // The hub closes its clients with a "reconnect with since" reason; then the server goes.
+    preClose: (done) => done(),
+  });
+
+  app.post(
+    '/live/tokens',
+    {
+      config: { roles: ALL_ROLES },
+      schema: {
+        tags: ['live'],
+        summary: 'A short-lived token to open the live stream from a browser',
+        description: `Browsers cannot send an Authorization header on a WebSocket: connect to /v1/live?token=... instead. Valid for ${TOKEN_TTL_SECONDS} s.`,
+        response: { 201: LiveToken, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    (request, reply) =>
+      tenantWrite(request, reply, 201, async (tx, principal) => {
+        const token = `slt_${randomBytes(24).toString('base64url')}`;
+        const { rows } = await tx.query<{ expires_at: Date }>(
+          `INSERT INTO live_tokens (token_hash, api_key_id, tenant_id, expires_at)
+           VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at`,
+          [hashToken(token), principal.keyId, principal.tenantId, TOKEN_TTL_SECONDS],
+        );
+        await tx.query('DELETE FROM live_tokens WHERE tenant_id = $1 AND expires_at < now()', [
+          principal.tenantId,
+        ]);
+        return { token, expiresAt: rows[0]!.expires_at.toISOString(), url: `/v1/live?token=${token}` };
+      }),
+  );
+
+  app.route({
+    method: 'GET',
+    url: '/live',
+    config: { roles: ALL_ROLES, authInHandler: true },
+    schema: {
+      tags: ['live'],
+      summary: 'Live events (WebSocket)',
+      description:
+        'Upgrade to a WebSocket. Authenticate with Authorization: Bearer <key> or ?token=. Query: since, agency, ' +
+        'categories, priorities, bbox. A plain HTTP GET answers 426. See the server README for the protocol.',
+      response: { 401: ErrorResponse, 403: ErrorResponse, 426: ErrorResponse },
+    },
+    handler: async (request, reply) => {
+      await principalFor(app, request);
+      return reply.status(426).header('upgrade', 'websocket').send({
+        code: 'SIGAP_ERR_VALIDATION',
+        message: 'This is a WebSocket endpoint: connect with an Upgrade: websocket request.',
+        requestId: request.id,
+      });
+    },
+    wsHandler: (socket, request) => {
+      // Messages from the client are attached synchronously (see @fastify/websocket): a ping
+      // gets a pong; anything else gets an error message, never a crash or a close.
+      socket.on('message', (data, isBinary) => {
+        let type: unknown;
+        try {
+          type = isBinary ? undefined : (JSON.parse(data.toString('utf8')) as { type?: unknown })?.type;
+        } catch {
+          type = undefined;
+        }
+        const reply =
+          type === 'ping'
+            ? { type: 'pong', at: new Date().toISOString() }
+            : {
+                type: 'error',
+                code: 'SIGAP_ERR_VALIDATION',
+                message: 'unknown message; send {"type":"ping"} or nothing',
+              };
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+      });
+      void (async () => {
+        let principal: Principal;
+        try {
+          principal = await principalFor(app, request);
+        } catch (error) {
+          const forbidden = error instanceof ApiError && error.code === 'SIGAP_ERR_FORBIDDEN';
+          socket.close(
+            forbidden ? CLOSE.FORBIDDEN : CLOSE.UNAUTHENTICATED,
+            closeReason(error instanceof ApiError ? error.message : 'authentication failed'),
+          );
+          return;
+        }
+        const parsed = parseLiveQuery(request.query as Record<string, unknown>);
+        if ('error' in parsed) {
+          socket.close(CLOSE.BAD_REQUEST, closeReason(parsed.error));
+          return;
+        }
+        await hub.attach(socket, principal, parsed.filters, parsed.since);
+      })().catch((err: unknown) => {
+        request.log.warn({ err }, 'live stream: connection setup failed');
+        socket.close(CLOSE.INTERNAL, 'internal error; reconnect with since');
+      });
+    },
+  });
+};
+
+/** API key (header) or live token (query), resolved to a principal allowed on this route. */
+async function principalFor(app: FastifyInstance, request: FastifyRequest): Promise<Principal> {
+  const key = readKey(request);
+  let principal: Principal | null = null;
+  if (key) {
+    principal = await authenticate(app, key);
+  } else {
+    const token = (request.query as { token?: unknown }).token;
+    if (typeof token === 'string' && token.startsWith('slt_') && token.length < 100) {
+      const { rows } = await app.db.query<{
+        id: string;
+        name: string;
+        tenant_id: string;
+        role: Principal['role'];
+        agency_id: string | null;
+      }>(
+        `SELECT k.id, k.name, k.tenant_id, k.role, k.agency_id
+           FROM live_tokens t JOIN api_keys k ON k.id = t.api_key_id
+          WHERE t.token_hash = $1 AND t.expires_at > now() AND k.revoked_at IS NULL`,
+        [hashToken(token)],
+      );
+      const row = rows[0];
+      if (row)
+        principal = {
+          keyId: row.id,
+          keyName: row.name,
+          tenantId: row.tenant_id,
+          role: row.role,
+          agencyId: row.agency_id,
+        };
+    }
+  }
+  if (!principal)
+    throw new ApiError('SIGAP_ERR_UNAUTHENTICATED', 'Send an API key or a live token (?token=).');
+  request.principal = principal;
+  return principal;
+}
