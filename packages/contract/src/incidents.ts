@@ -66,6 +66,7 @@ export const Handoff = Type.Object(
   },
   { additionalProperties: false },
 );
+export type Handoff = Static<typeof Handoff>;
 
 export const Assignment = Type.Object({
   id: Type.String(),
@@ -119,12 +120,52 @@ export const Incident = Type.Object({
   assignments: Type.Array(Assignment),
   answerDueAt: Type.Union([Type.String(), Type.Null()]),
   overdue: Type.Boolean(),
+  noUnitAvailable: Type.Boolean({
+    description: 'no unit of a responsible agency was available when last checked',
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   resolvedAt: Type.Union([Type.String(), Type.Null()]),
   seq: Type.Integer({ description: 'sequence number of the last event that changed this incident' }),
 });
 export type Incident = Static<typeof Incident>;
+
+export const Candidate = Type.Object({
+  unitId: Type.String(),
+  unitCode: Type.String(),
+  unitName: Type.String(),
+  unitKind: Type.String(),
+  unitStatus: Type.String(),
+  agencyId: Type.String(),
+  agencyCode: Type.String(),
+  agencyType: Type.String(),
+  distanceM: Type.Number({ description: 'straight-line distance' }),
+  etaSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  expectedFreeAt: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String({ description: 'why this unit, in a sentence a dispatcher can read' }),
+});
+export type Candidate = Static<typeof Candidate>;
+
+/** For each agency type the incident needs: the nearest units that can go, best first. */
+export const Recommendation = Type.Object({
+  incidentId: Type.String(),
+  needs: Type.Array(
+    Type.Object({
+      agencyType: Type.String(),
+      /** Set when this type stands in for the category's first choice, which had no unit. */
+      fallbackFor: Type.Union([Type.Array(Type.String()), Type.Null()]),
+      candidates: Type.Array(Candidate),
+    }),
+  ),
+  noUnitAvailable: Type.Boolean(),
+  travelTime: Type.String({ description: 'straight_line or osrm' }),
+});
+export type Recommendation = Static<typeof Recommendation>;
+
+export const RecommendationQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 3 })) },
+  { additionalProperties: false },
+);
 
 export const PossibleDuplicate = Type.Object({
   id: Type.String(),
@@ -137,6 +178,8 @@ export const PossibleDuplicate = Type.Object({
 export const CreateIncidentResponse = Type.Object({
   incident: Incident,
   possibleDuplicates: Type.Array(PossibleDuplicate),
+  /** Nearest available units per responsible agency type (null without a point). */
+  recommendation: Type.Union([Recommendation, Type.Null()]),
 });
 export type CreateIncidentResponse = Static<typeof CreateIncidentResponse>;
 
@@ -178,16 +221,20 @@ export type TransitionIncidentBody = Static<typeof TransitionIncidentBody>;
 
 export const DispatchBody = Type.Object(
   {
-    assignments: Type.Array(
-      Type.Object(
-        {
-          agencyId: Type.String({ format: 'uuid' }),
-          unitId: Type.Optional(Type.String({ format: 'uuid' })),
-          handoff: Type.Optional(Handoff),
-        },
-        { additionalProperties: false },
+    /** Send what GET /incidents/:id/recommendations proposes: the best unit per needed agency type. */
+    acceptRecommendation: Type.Optional(Type.Boolean()),
+    assignments: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            agencyId: Type.String({ format: 'uuid' }),
+            unitId: Type.Optional(Type.String({ format: 'uuid' })),
+            handoff: Type.Optional(Handoff),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 10 },
       ),
-      { minItems: 1, maxItems: 10 },
     ),
     note: Type.Optional(Text(1000)),
   },

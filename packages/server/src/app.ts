@@ -8,7 +8,11 @@ import { callRoutes } from './calls/routes.js';
 import type { Config } from './config.js';
 import type { Capabilities, Db } from './db/index.js';
 import { dispatchRoutes } from './dispatch/routes.js';
+import { osrmTable } from './dispatch/travel-time/osrm.js';
+import { straightLine } from './dispatch/travel-time/straight-line.js';
+import type { TravelTimeProvider } from './dispatch/travel-time/types.js';
 import { ApiError } from './errors.js';
+import { geocodingRoutes } from './geocoding/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
@@ -24,6 +28,8 @@ declare module 'fastify' {
     capabilities: Capabilities;
     /** Every route as registered: tests walk it so no new route escapes the role and fuzz checks. */
     routeTable: RouteEntry[];
+    /** How unit ETAs are estimated: OSRM when configured, else the straight line. */
+    travelTime: TravelTimeProvider;
   }
 }
 
@@ -76,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('db', db);
   app.decorate('capabilities', capabilities);
   app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorate('travelTime', config.osrm ? osrmTable(config.osrm.url, config.osrm.timeoutMs) : straightLine);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
@@ -120,6 +127,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(callRoutes);
       await v1.register(unitRoutes);
       await v1.register(tenantAdminRoutes);
+      await v1.register(geocodingRoutes);
       await v1.register(liveRoutes, { loaders: {} });
     },
     { prefix: '/v1' },

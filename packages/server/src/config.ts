@@ -23,6 +23,8 @@ const EnvSchema = Type.Object({
   ),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   SLA_CHECK_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 15_000 }),
+  OSRM_URL: Type.Optional(Type.String({ minLength: 1, description: 'OSRM server for road travel times' })),
+  OSRM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
   LIVE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
   LIVE_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2000 }),
   LIVE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 4 * 1024 * 1024 }),
@@ -39,6 +41,8 @@ export interface Config {
   readonly slaCheckIntervalMs: number;
   readonly live: { readonly heartbeatMs: number; readonly pollMs: number; readonly maxBufferedBytes: number };
   readonly demo: boolean;
+  /** Road travel times from OSRM's table service; straight-line estimates when unset. */
+  readonly osrm: { readonly url: string; readonly timeoutMs: number } | null;
   readonly database:
     | { readonly backend: 'embedded'; readonly dataDir: string }
     | {
@@ -128,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
       maxBufferedBytes: parsed.LIVE_MAX_BUFFERED_BYTES,
     }),
     demo: parsed.SIGAP_DEMO,
+    osrm: parsed.OSRM_URL
+      ? Object.freeze({ url: checkHttpUrl('OSRM_URL', parsed.OSRM_URL), timeoutMs: parsed.OSRM_TIMEOUT_MS })
+      : null,
     database: Object.freeze(database),
   });
 }
@@ -148,6 +155,18 @@ function checkDatabaseUrl(value: string): string {
   if (!url.hostname && !url.searchParams.get('host')) {
     throw new ConfigError('DATABASE_URL', 'has no host');
   }
+  return value;
+}
+
+function checkHttpUrl(variable: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(variable, `is not a valid URL, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(variable, 'must be an http(s) URL');
   return value;
 }
 

@@ -5,10 +5,12 @@ import {
   ErrorResponse,
   Incident,
   IncidentParams,
+  Recommendation,
+  RecommendationQuery,
   TransitionAssignmentBody,
 } from '@sigap/contract';
-import { tenantWrite } from '../plugins/idempotency.js';
-import { dispatchIncident, transitionAssignment } from './service.js';
+import { tenantRead, tenantWrite } from '../plugins/idempotency.js';
+import { dispatchIncident, recommendationFor, transitionAssignment } from './service.js';
 
 const errors = {
   400: ErrorResponse,
@@ -38,7 +40,28 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     (request, reply) =>
       tenantWrite(request, reply, 200, (tx, principal) =>
-        dispatchIncident(tx, principal, request.params.id, request.body),
+        dispatchIncident(tx, principal, request.params.id, request.body, app.travelTime),
+      ),
+  );
+
+  app.get(
+    '/incidents/:id/recommendations',
+    {
+      config: { roles: ['call_taker', 'dispatcher'] },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'The nearest units that can go, per agency type the incident needs',
+        description:
+          'Available units of the responsible agency types whose service area covers the incident, nearest first ' +
+          '(PostGIS KNN), with an ETA; falls back to the next agency type, then to busy units, and flags noUnitAvailable.',
+        params: IncidentParams,
+        querystring: RecommendationQuery,
+        response: { 200: Recommendation, ...errors },
+      },
+    },
+    (request) =>
+      tenantRead(request, (tx, principal) =>
+        recommendationFor(tx, principal, request.params.id, app.travelTime, request.query.limit),
       ),
   );
 

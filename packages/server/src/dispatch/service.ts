@@ -1,37 +1,125 @@
-import type { AssignmentStatus, DispatchBody, TransitionAssignmentBody } from '@sigap/contract';
+import type {
+  AssignmentStatus,
+  DispatchBody,
+  Handoff,
+  Recommendation,
+  TransitionAssignmentBody,
+} from '@sigap/contract';
 import { appendEvent } from '../audit/events.js';
-import { actorOf, type Principal } from '../auth/principal.js';
+import { type Actor, actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
 import { allowedAssignmentTransitions } from '../incidents/lifecycle.js';
 import { recordIncidentEvent, syncIncidentStatus, targetsFor } from '../incidents/projection.js';
 import { getIncident } from '../incidents/service.js';
-import { assertAllowed, lockVisibleIncident } from '../incidents/transitions.js';
+import { assertAllowed, type LockedIncident, lockVisibleIncident } from '../incidents/transitions.js';
 import { releaseUnit } from './assignments.js';
+import { recommendUnits } from './recommend.js';
+import type { TravelTimeProvider } from './travel-time/types.js';
 
 function invalid(path: string, code: string, message: string): ApiError {
   return new ApiError('SIGAP_ERR_VALIDATION', undefined, { details: [{ path, code, message }] });
+}
+
+/** One agency (and optionally one of its units) to send. */
+export interface Wanted {
+  agencyId: string;
+  unitId?: string;
+  handoff?: Handoff;
 }
 
 /**
  * Sends agencies (and optionally specific units) to an incident: one assignment each, with its
  * own response targets and events. An agency already working on the incident is not sent twice.
  * A `received` incident is verified by being dispatched (a call taker rarely verifies a fire first).
+ * With `acceptRecommendation` the best available unit per needed agency type is sent.
  */
 export async function dispatchIncident(
   tx: Queryable,
   principal: Principal,
   incidentId: string,
   body: DispatchBody,
+  travelTime: TravelTimeProvider,
 ) {
-  const tenantId = principal.tenantId;
+  if (body.acceptRecommendation && body.assignments) {
+    throw invalid(
+      '/body/assignments',
+      'conflict',
+      'send either assignments or acceptRecommendation, not both',
+    );
+  }
+  if (!body.acceptRecommendation && !body.assignments) {
+    throw invalid('/body/assignments', 'required', 'say whom to send, or acceptRecommendation: true');
+  }
   const incident = await lockVisibleIncident(tx, principal, incidentId);
   assertAllowed(incident, 'dispatch');
-  const actor = actorOf(principal);
+  let wanted: Wanted[] = body.assignments ?? [];
+  if (body.acceptRecommendation) {
+    const recommendation = await recommendationFor(tx, principal, incidentId, travelTime);
+    wanted = pickRecommended(recommendation);
+  }
+  await createAssignments(tx, principal, actorOf(principal), incident, wanted, body.note);
+  return getIncident(tx, principal, incidentId);
+}
+
+/** The recommendation for an incident the principal may see; 409 when it has no point yet. */
+export async function recommendationFor(
+  tx: Queryable,
+  principal: Principal,
+  incidentId: string,
+  travelTime: TravelTimeProvider,
+  limit = 3,
+): Promise<Recommendation> {
+  const incident = await getIncident(tx, principal, incidentId);
+  const point = incident.location.point;
+  if (!point) {
+    throw new ApiError(
+      'SIGAP_ERR_CONFLICT',
+      'The incident has no location point yet: geocode its address or pick it on the map.',
+    );
+  }
+  const recommendation = await recommendUnits(
+    tx,
+    principal.tenantId,
+    { id: incidentId, category: incident.category, point },
+    travelTime,
+    limit,
+  );
+  await tx.query(
+    'UPDATE incidents SET no_unit_available = $3 WHERE tenant_id = $1 AND id = $2 AND no_unit_available <> $3',
+    [principal.tenantId, incidentId, recommendation.noUnitAvailable],
+  );
+  return recommendation;
+}
+
+/** The best candidate of every need; refuses when a need has only busy units (a person decides then). */
+export function pickRecommended(recommendation: Recommendation): Wanted[] {
+  return recommendation.needs.map((need) => {
+    const best = need.candidates.find((c) => c.unitStatus === 'available');
+    if (!best) {
+      throw new ApiError(
+        'SIGAP_ERR_CONFLICT',
+        `No ${need.agencyType} unit is available: choose one or wait for a busy one.`,
+      );
+    }
+    return { agencyId: best.agencyId, unitId: best.unitId };
+  });
+}
+
+export async function createAssignments(
+  tx: Queryable,
+  principal: Principal,
+  actor: Actor,
+  incident: LockedIncident,
+  wantedList: Wanted[],
+  note?: string,
+) {
+  const tenantId = principal.tenantId;
+  const incidentId = incident.id;
   const targets = await targetsFor(tx, tenantId, incident.category, incident.priority);
 
   const seen = new Set<string>();
-  for (const [index, wanted] of body.assignments.entries()) {
+  for (const [index, wanted] of wantedList.entries()) {
     const path = `/body/assignments/${index}`;
     if (seen.has(wanted.agencyId)) throw invalid(`${path}/agencyId`, 'duplicate', 'is listed twice');
     seen.add(wanted.agencyId);
@@ -98,16 +186,15 @@ export async function dispatchIncident(
         unitId: wanted.unitId ?? null,
         status: 'dispatched',
         handoff: wanted.handoff ?? null,
-        ...(body.note ? { note: body.note } : {}),
+        ...(note ? { note } : {}),
       },
     });
-    if (wanted.unitId) await occupyUnit(tx, principal, wanted.unitId);
+    if (wanted.unitId) await occupyUnit(tx, principal, actor, wanted.unitId);
   }
   await syncIncidentStatus(tx, tenantId, incidentId, actor, 'dispatched');
-  return getIncident(tx, principal, incidentId);
 }
 
-async function occupyUnit(tx: Queryable, principal: Principal, unitId: string) {
+async function occupyUnit(tx: Queryable, principal: Principal, actor: Actor, unitId: string) {
   const { rows } = await tx.query<{ from: string }>(
     `UPDATE units u SET status = 'busy', updated_at = now()
        FROM units old WHERE u.tenant_id = $1 AND u.id = $2 AND old.id = u.id AND u.status = 'available'
@@ -117,7 +204,7 @@ async function occupyUnit(tx: Queryable, principal: Principal, unitId: string) {
   if (rows[0]) {
     await appendEvent(tx, principal.tenantId, {
       type: 'unit.status_changed',
-      actor: actorOf(principal),
+      actor,
       unitId,
       payload: { from: rows[0].from, to: 'busy' },
     });

@@ -13,7 +13,8 @@ import {
   TransitionIncidentBody,
 } from '@sigap/contract';
 import { tenantRead, tenantWrite } from '../plugins/idempotency.js';
-import { createIncident, getIncident, listIncidentEvents, listIncidents } from './service.js';
+import { intakeIncident } from './intake.js';
+import { getIncident, listIncidentEvents, listIncidents } from './service.js';
 import { mergeIncident, transitionIncident } from './transitions.js';
 
 const READERS = ['integrator', 'call_taker', 'dispatcher', 'agency', 'viewer', 'admin'] as const;
@@ -42,7 +43,9 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     (request, reply) =>
-      tenantWrite(request, reply, 201, (tx, principal) => createIncident(tx, principal, request.body)),
+      tenantWrite(request, reply, 201, (tx, principal) =>
+        intakeIncident(tx, principal, request.body, app.travelTime),
+      ),
   );
 
   app.get(

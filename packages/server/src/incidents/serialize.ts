@@ -23,6 +23,7 @@ export interface IncidentRow {
   external_refs: Record<string, string>;
   call_id: string | null;
   merged_into: string | null;
+  no_unit_available: boolean;
   answer_due_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -115,6 +116,7 @@ export function serializeIncident(row: IncidentRow, principal: Principal): Incid
     assignments: row.assignments.map(serializeAssignment),
     answerDueAt: iso(row.answer_due_at),
     overdue: row.overdue,
+    noUnitAvailable: row.no_unit_available,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     resolvedAt: iso(row.resolved_at),

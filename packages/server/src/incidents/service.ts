@@ -70,7 +70,7 @@ export async function createIncident(
   tx: Queryable,
   principal: Principal,
   body: CreateIncidentBody,
-): Promise<CreateIncidentResponse> {
+): Promise<Omit<CreateIncidentResponse, 'recommendation'>> {
   const tenantId = principal.tenantId;
   const { rows: categories } = await tx.query<{ default_priority: Incident['priority']; active: boolean }>(
     'SELECT default_priority, active FROM categories WHERE tenant_id = $1 AND code = $2',

@@ -23,7 +23,7 @@ const INCIDENT_COLUMNS = `
   ST_X(i.location::geometry) AS lon, ST_Y(i.location::geometry) AS lat,
   i.location_accuracy_m, i.location_source, i.address_text, i.desa_code, i.kecamatan_code,
   i.outside_jurisdiction, i.jurisdiction_code, i.reporter_name, i.reporter_phone, i.external_refs,
-  i.call_id, i.merged_into, i.answer_due_at, i.created_at, i.updated_at, i.resolved_at, i.last_seq,
+  i.call_id, i.merged_into, i.no_unit_available, i.answer_due_at, i.created_at, i.updated_at, i.resolved_at, i.last_seq,
   i.created_by, ${INCIDENT_OVERDUE} AS overdue,
   -- Microsecond precision for the list cursor (a JavaScript Date keeps only milliseconds).
   to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,

@@ -130,6 +130,8 @@ export interface TenantSettings {
   /** Possible duplicates: open incidents of the same category this close in space and time. */
   duplicateRadiusM: number;
   duplicateWindowMinutes: number;
+  /** Send the recommended units to a new P1 incident at once, without waiting for a dispatcher. */
+  autoDispatchP1: boolean;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -145,6 +147,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   reopenWindowHours: 72,
   duplicateRadiusM: 300,
   duplicateWindowMinutes: 30,
+  autoDispatchP1: false,
 };
 
 /** Stored settings are partial overrides of the defaults (so new settings get sensible values). */
