@@ -17,6 +17,7 @@ import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { protectionPlugin } from './plugins/protection.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
 import { unitRoutes } from './units/routes.js';
@@ -102,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(protectionPlugin, { config });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -25,6 +25,13 @@ const EnvSchema = Type.Object({
   SLA_CHECK_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 15_000 }),
   OSRM_URL: Type.Optional(Type.String({ minLength: 1, description: 'OSRM server for road travel times' })),
   OSRM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
+  CORS_ORIGINS: Type.String({
+    default: '',
+    description: 'comma-separated origins allowed to call the API from browsers',
+  }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1200 }),
+  MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
+  MAX_HEAP_MB: Type.Integer({ minimum: 64, maximum: 65_536, default: 1536 }),
   LIVE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
   LIVE_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2000 }),
   LIVE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 4 * 1024 * 1024 }),
@@ -41,6 +48,11 @@ export interface Config {
   readonly slaCheckIntervalMs: number;
   readonly live: { readonly heartbeatMs: number; readonly pollMs: number; readonly maxBufferedBytes: number };
   readonly demo: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly rateLimitPerMinute: number;
+  /** Requests being handled at once past which new ones get 503 (load shedding). */
+  readonly maxInFlight: number;
+  readonly maxHeapBytes: number;
   /** Road travel times from OSRM's table service; straight-line estimates when unset. */
   readonly osrm: { readonly url: string; readonly timeoutMs: number } | null;
   readonly database:
@@ -132,6 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
       maxBufferedBytes: parsed.LIVE_MAX_BUFFERED_BYTES,
     }),
     demo: parsed.SIGAP_DEMO,
+    corsOrigins: Object.freeze(parseOrigins(parsed.CORS_ORIGINS)),
+    rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+    maxInFlight: parsed.MAX_IN_FLIGHT,
+    maxHeapBytes: parsed.MAX_HEAP_MB * 1024 * 1024,
     osrm: parsed.OSRM_URL
       ? Object.freeze({ url: checkHttpUrl('OSRM_URL', parsed.OSRM_URL), timeoutMs: parsed.OSRM_TIMEOUT_MS })
       : null,
@@ -156,6 +172,23 @@ function checkDatabaseUrl(value: string): string {
     throw new ConfigError('DATABASE_URL', 'has no host');
   }
   return value;
+}
+
+function parseOrigins(value: string): string[] {
+  const origins = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {}
+    if (!url || url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://app.example.go.id`);
+    }
+  }
+  return origins.map((o) => o.replace(/\/$/, ''));
 }
 
 function checkHttpUrl(variable: string, value: string): string {

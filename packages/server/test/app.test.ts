@@ -12,7 +12,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   t = await createTestDatabase();
   app = await buildApp({
-    config: loadConfig({ LOG_LEVEL: 'silent' }),
+    config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }),
     db: t.db,
     capabilities: await t.db.detectCapabilities(),
     logger: false,

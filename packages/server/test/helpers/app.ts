@@ -8,7 +8,8 @@ import type { Db } from '../../src/db/index.js';
  * listening on a free port with `listen: true`. `env` overrides configuration variables.
  */
 export async function buildTestApp(db: Db, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  // Tests send thousands of requests with one key: rate limits are tested on their own.
+  const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', ...env });
   const app = await buildApp({ config, db, capabilities: await db.detectCapabilities(), logger: false });
   await app.ready();
   return app;
