@@ -20,7 +20,13 @@ const typeParsers = {
 export interface PostgresOptions {
   url: string;
   poolMax: number;
+  /** How long start-up waits for the first connection. */
   connectTimeoutMs: number;
+  /**
+   * How long a request waits for a pooled connection. Short on purpose: while the database is
+   * down, requests fail fast with 503 + Retry-After instead of hanging.
+   */
+  acquireTimeoutMs?: number;
 }
 
 /**
@@ -31,7 +37,7 @@ export async function openPostgresDb(options: PostgresOptions): Promise<Db> {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
-    connectionTimeoutMillis: options.connectTimeoutMs,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 1000,
     idleTimeoutMillis: 30_000,
     types: typeParsers,
     application_name: 'sigap-112',
@@ -39,8 +45,12 @@ export async function openPostgresDb(options: PostgresOptions): Promise<Db> {
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {});
   try {
-    const client = await pool.connect();
-    client.release();
+    const probe = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+    });
+    await probe.connect();
+    await probe.end();
   } catch (error) {
     await pool.end().catch(() => {});
     throw new DatabaseUnavailableError(
