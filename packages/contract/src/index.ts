@@ -3,5 +3,7 @@ export * from './calls.js';
 export * from './common.js';
 export * from './enums.js';
 export * from './geo.js';
+export * from './geocoding.js';
 export * from './incidents.js';
+export * from './reports.js';
 export * from './units.js';

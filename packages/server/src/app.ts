@@ -18,6 +18,7 @@ import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { protectionPlugin } from './plugins/protection.js';
+import { reportRoutes } from './reports/routes.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
 import { unitRoutes } from './units/routes.js';
@@ -130,6 +131,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(unitRoutes);
       await v1.register(tenantAdminRoutes);
       await v1.register(geocodingRoutes);
+      await v1.register(reportRoutes);
       await v1.register(liveRoutes, { loaders: {} });
     },
     { prefix: '/v1' },

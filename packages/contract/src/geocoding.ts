@@ -1,0 +1,2 @@
+// Being written: the geocoding part of the API contract.
+export {};

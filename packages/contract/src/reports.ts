@@ -1,0 +1,2 @@
+// Being written: the reports part of the API contract.
+export {};
