@@ -18,8 +18,8 @@ import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { protectionPlugin } from './plugins/protection.js';
-import { reportRoutes } from './reports/routes.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
+import { reportRoutes } from './reports/routes.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
 import { unitRoutes } from './units/routes.js';
 

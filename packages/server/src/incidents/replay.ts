@@ -22,7 +22,7 @@ export interface TrailEvent {
  */
 export function replayIncident(events: readonly TrailEvent[]): ReplayedIncident {
   const first = events[0];
-  if (!first || first.type !== 'incident.created') throw new Error('a trail starts with incident.created');
+  if (first?.type !== 'incident.created') throw new Error('a trail starts with incident.created');
   const p = first.payload as { status: IncidentStatus; priority: Priority; category: string };
   const state: ReplayedIncident = {
     status: p.status,
