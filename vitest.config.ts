@@ -30,7 +30,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'e2e', root: './test', include: ['**/*.test.ts'], exclude: ['**/node_modules/**'] },
+        test: {
+          name: 'e2e',
+          root: './test',
+          include: ['**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
+          // Cross-package tests start real servers on real databases, like the server's own tests.
+          globalSetup: ['../packages/server/test/global-setup.ts'],
+        },
       },
     ],
   },

@@ -243,6 +243,31 @@ describe('slow consumers', () => {
   }, 120_000);
 });
 
+describe('polling (GET /v1/events)', () => {
+  it('gives the same messages as the WebSocket, by position, for clients without WebSockets', async () => {
+    const head = (await app.inject({ url: '/v1/events', headers: bearer(demo.keys.viewer) })).json();
+    expect(head).toEqual({ items: [], seq: await maxSeq(), more: false });
+    const ws = connect(demo.keys.viewer, `?since=${head.seq}`);
+    const created = await report(demo.keys.call_taker);
+    await ws.until(
+      () => ws.events().some((m) => (m.incident as { id: string }).id === created.id),
+      5000,
+      'ws event',
+    );
+    const polled = (
+      await app.inject({ url: `/v1/events?since=${head.seq}`, headers: bearer(demo.keys.viewer) })
+    ).json();
+    expect(polled.items).toEqual(ws.events());
+    expect(polled.seq).toBe(await maxSeq());
+    const bad = await app.inject({
+      url: '/v1/events?since=1&priorities=P7',
+      headers: bearer(demo.keys.viewer),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].path).toBe('/query/priorities');
+  });
+});
+
 describe('heartbeats', () => {
   it('drop a peer that stops answering pings', async () => {
     const client = connect(demo.keys.viewer);

@@ -1,26 +1,18 @@
 import type { WebSocket } from 'ws';
 import { EVENTS_CHANNEL } from '../audit/events.js';
 import { type Principal, seesFullPhoneNumbers } from '../auth/principal.js';
-import type { Db, Queryable } from '../db/index.js';
+import type { Db } from '../db/index.js';
 import { withTenant } from '../db/tenant.js';
-import { maskPayloadPhones } from '../incidents/serialize.js';
 import { CLOSE, closeReason, type LiveFilters } from './protocol.js';
-import { type IncidentView, loadIncidentView, loadOpenIncidentViews } from './snapshot.js';
-
-/** A unit or call as the stream shows it; loaded by the units and calls domains. */
-export interface EntityView {
-  full: Record<string, unknown>;
-  masked: Record<string, unknown>;
-  agencyId?: string | null;
-  point?: { lon: number; lat: number } | null;
-}
-
-/** How the hub reads units and calls (their domains own that SQL). */
-export interface LiveLoaders {
-  unit?: (tx: Queryable, tenantId: string, id: string) => Promise<EntityView | null>;
-  units?: (tx: Queryable, tenantId: string) => Promise<EntityView[]>;
-  call?: (tx: Queryable, tenantId: string, id: string) => Promise<EntityView | null>;
-}
+import {
+  incidentVisible,
+  type LiveLoaders,
+  messageFor,
+  type Prepared,
+  readEvents,
+  unitVisible,
+} from './shape.js';
+import { loadOpenIncidentViews } from './snapshot.js';
 
 export interface LiveOptions {
   /** Bytes queued on one socket past which the client is told to resume (close 4000). */
@@ -31,27 +23,6 @@ export interface LiveOptions {
   /** Reads the events table this often even without a notification (heals lost NOTIFYs). */
   pollMs: number;
   snapshotLimit: number;
-}
-
-interface EventRow {
-  seq: number;
-  type: string;
-  at: Date;
-  actor: unknown;
-  incident_id: string | null;
-  assignment_id: string | null;
-  unit_id: string | null;
-  call_id: string | null;
-  payload: Record<string, unknown>;
-}
-
-/** One event, prepared once per instance and then shaped per client. */
-interface Prepared {
-  row: EventRow;
-  incident: IncidentView | null;
-  unit: EntityView | null;
-  call: EntityView | null;
-  json: Map<string, string>;
 }
 
 interface Client {
@@ -73,8 +44,6 @@ interface Feed {
   pulling: Promise<void> | null;
   again: boolean;
 }
-
-const STREAMED = /^(incident\.|assignment\.|sla_breached$|unit\.|call\.)/;
 
 /**
  * Fans the audit trail out to WebSocket clients. PostgreSQL NOTIFY says "tenant T has events up
@@ -197,10 +166,10 @@ export class LiveHub {
       seq: snapshot.seq,
       at: new Date().toISOString(),
       incidents: snapshot.incidents
-        .filter((view) => this.incidentVisible(client, view))
+        .filter((view) => incidentVisible(client.principal, client.filters, view))
         .map((view) => (masked ? view.masked : view.full)),
       units: snapshot.units
-        .filter((u) => this.unitVisible(client, u))
+        .filter((u) => unitVisible(client.principal, client.filters, u))
         .map((u) => (masked ? u.masked : u.full)),
     });
     return snapshot.seq;
@@ -209,7 +178,13 @@ export class LiveHub {
   private async replay(client: Client, from: number, to: number): Promise<void> {
     let after = from;
     while (after < to && !client.closed) {
-      const batch = await this.readEvents(client.principal.tenantId, after, Math.min(500, to - after));
+      const batch = await readEvents(
+        this.db,
+        this.loaders,
+        client.principal.tenantId,
+        after,
+        Math.min(500, to - after),
+      );
       if (batch.length === 0) break;
       this.deliverBatch(client, batch, true);
       await yieldToIo();
@@ -254,7 +229,7 @@ export class LiveHub {
         feed.again = false;
         try {
           for (;;) {
-            const batch = await this.readEvents(feed.tenantId, feed.lastSeq, 200);
+            const batch = await readEvents(this.db, this.loaders, feed.tenantId, feed.lastSeq, 200);
             if (batch.length === 0) break;
             for (const client of feed.clients) this.deliverBatch(client, batch);
             feed.lastSeq = batch[batch.length - 1]!.row.seq;
@@ -268,37 +243,6 @@ export class LiveHub {
     })().finally(() => {
       feed.pulling = null;
       if (feed.clients.size === 0 && this.feeds.get(feed.tenantId) === feed) this.feeds.delete(feed.tenantId);
-    });
-  }
-
-  private async readEvents(tenantId: string, after: number, limit: number): Promise<Prepared[]> {
-    return withTenant(this.db, tenantId, async (tx) => {
-      const { rows } = await tx.query<EventRow>(
-        `SELECT seq, type, at, actor, incident_id, assignment_id, unit_id, call_id, payload
-           FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [tenantId, after, limit],
-      );
-      const prepared: Prepared[] = [];
-      const incidents = new Map<string, IncidentView | null>();
-      for (const row of rows) {
-        let incident: IncidentView | null = null;
-        let unit: EntityView | null = null;
-        let call: EntityView | null = null;
-        if (STREAMED.test(row.type)) {
-          if (row.incident_id) {
-            if (!incidents.has(row.incident_id)) {
-              incidents.set(row.incident_id, await loadIncidentView(tx, tenantId, row.incident_id));
-            }
-            incident = incidents.get(row.incident_id) ?? null;
-          } else if (row.unit_id && this.loaders.unit) {
-            unit = await this.loaders.unit(tx, tenantId, row.unit_id);
-          } else if (row.call_id && this.loaders.call) {
-            call = await this.loaders.call(tx, tenantId, row.call_id);
-          }
-        }
-        prepared.push({ row, incident, unit, call, json: new Map() });
-      }
-      return prepared;
     });
   }
 
@@ -329,69 +273,9 @@ export class LiveHub {
       return;
     }
     if (prepared.row.seq <= client.cursor) return; // already sent (snapshot or replay overlap)
-    const message = this.messageFor(client, prepared);
+    const message = messageFor(client.principal, client.filters, prepared);
     if (message !== null) client.socket.send(message);
     client.cursor = prepared.row.seq;
-  }
-
-  private messageFor(client: Client, prepared: Prepared): string | null {
-    const { row } = prepared;
-    if (!STREAMED.test(row.type)) return null;
-    const masked = !seesFullPhoneNumbers(client.principal.role);
-    let entity: Record<string, unknown>;
-    if (prepared.incident) {
-      if (!this.incidentVisible(client, prepared.incident)) return null;
-      entity = { incident: masked ? prepared.incident.masked : prepared.incident.full };
-    } else if (prepared.unit) {
-      if (!this.unitVisible(client, prepared.unit)) return null;
-      entity = { unit: masked ? prepared.unit.masked : prepared.unit.full };
-    } else if (prepared.call) {
-      if (!['call_taker', 'dispatcher', 'admin', 'viewer'].includes(client.principal.role)) return null;
-      entity = { call: masked ? prepared.call.masked : prepared.call.full };
-    } else {
-      return null;
-    }
-    const key = `${masked ? 'm' : 'f'}`;
-    let json = prepared.json.get(key);
-    if (json === undefined) {
-      json = JSON.stringify({
-        seq: row.seq,
-        type: row.type,
-        at: row.at.toISOString(),
-        ...entity,
-        event: {
-          actor: row.actor,
-          assignmentId: row.assignment_id,
-          unitId: row.unit_id,
-          callId: row.call_id,
-          payload: masked ? maskPayloadPhones(row.payload) : row.payload,
-        },
-      });
-      prepared.json.set(key, json);
-    }
-    return json;
-  }
-
-  private incidentVisible(client: Client, view: IncidentView): boolean {
-    const { principal, filters } = client;
-    const incident = view.full;
-    if (principal.role === 'integrator' && view.createdBy !== principal.keyId) return false;
-    if (principal.role === 'agency' && !incident.assignments.some((a) => a.agencyId === principal.agencyId))
-      return false;
-    if (filters.agency && !incident.assignments.some((a) => a.agencyId === filters.agency)) return false;
-    if (filters.categories && !filters.categories.includes(incident.category)) return false;
-    if (filters.priorities && !filters.priorities.includes(incident.priority)) return false;
-    if (filters.bbox && !within(incident.location.point, filters.bbox)) return false;
-    return true;
-  }
-
-  private unitVisible(client: Client, unit: EntityView): boolean {
-    const { principal, filters } = client;
-    if (principal.role === 'integrator') return false;
-    if (principal.role === 'agency' && unit.agencyId !== principal.agencyId) return false;
-    if (filters.agency && unit.agencyId !== filters.agency) return false;
-    if (filters.bbox && !within(unit.point ?? null, filters.bbox)) return false;
-    return true;
   }
 
   private heartbeat(): void {
@@ -427,10 +311,4 @@ export class LiveHub {
  */
 function yieldToIo(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function within(point: { lon: number; lat: number } | null, bbox: [number, number, number, number]): boolean {
-  if (!point) return false;
-  const [minLon, minLat, maxLon, maxLat] = bbox;
-  return point.lon >= minLon && point.lon <= maxLon && point.lat >= minLat && point.lat <= maxLat;
 }

@@ -4,12 +4,14 @@ import websocket from '@fastify/websocket';
 import { ErrorResponse } from '@sigap/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { authenticate, readKey } from '../auth/plugin.js';
+import { authenticate, principalOf, readKey } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
+import { withTenant } from '../db/tenant.js';
 import { ApiError } from '../errors.js';
 import { tenantWrite } from '../plugins/idempotency.js';
-import { LiveHub, type LiveLoaders } from './hub.js';
+import { LiveHub } from './hub.js';
 import { CLOSE, closeReason, parseLiveQuery } from './protocol.js';
+import { type LiveLoaders, messageObject, readEvents } from './shape.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +30,21 @@ const LiveToken = Type.Object({
   token: Type.String(),
   expiresAt: Type.String({ format: 'date-time' }),
   url: Type.String({ description: 'path to open with the token, e.g. /v1/live?token=...' }),
+});
+
+const EventsPollQuery = Type.Object({
+  since: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  agency: Type.Optional(Type.String({ maxLength: 36 })),
+  categories: Type.Optional(Type.String({ maxLength: 1000 })),
+  priorities: Type.Optional(Type.String({ maxLength: 20 })),
+  bbox: Type.Optional(Type.String({ maxLength: 100 })),
+});
+
+const EventsPoll = Type.Object({
+  items: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+  seq: Type.Integer(),
+  more: Type.Boolean(),
 });
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
@@ -85,6 +102,52 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         ]);
         return { token, expiresAt: rows[0]!.expires_at.toISOString(), url: `/v1/live?token=${token}` };
       }),
+  );
+
+  app.get(
+    '/events',
+    {
+      config: { roles: ALL_ROLES },
+      schema: {
+        tags: ['live'],
+        summary: 'The live stream by polling, for clients without WebSockets',
+        description:
+          'The same messages as GET /v1/live, after `since`, shaped by role and filters. `seq` is the position ' +
+          'reached (events hidden by filters count too): pass it as `since` next time. Without `since`, returns ' +
+          'no items and the current position (load the current state from the lists first).',
+        querystring: EventsPollQuery,
+        response: { 200: EventsPoll, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const parsed = parseLiveQuery(request.query as Record<string, unknown>);
+      if ('error' in parsed) {
+        const field = parsed.error.split(' ')[0];
+        throw new ApiError('SIGAP_ERR_VALIDATION', undefined, {
+          details: [{ path: `/query/${field}`, code: 'format', message: parsed.error }],
+        });
+      }
+      const limit = request.query.limit ?? 200;
+      if (parsed.since === null) {
+        const { rows } = await withTenant(app.db, principal.tenantId, (tx) =>
+          tx.query<{ seq: number }>(
+            'SELECT coalesce(max(seq), 0)::bigint AS seq FROM events WHERE tenant_id = $1',
+            [principal.tenantId],
+          ),
+        );
+        return { items: [], seq: rows[0]!.seq, more: false };
+      }
+      const batch = await readEvents(app.db, opts.loaders, principal.tenantId, parsed.since, limit);
+      const items = batch
+        .map((prepared) => messageObject(principal, parsed.filters, prepared))
+        .filter((m): m is Record<string, unknown> => m !== null);
+      return {
+        items,
+        seq: batch.length > 0 ? batch[batch.length - 1]!.row.seq : parsed.since,
+        more: batch.length === limit,
+      };
+    },
   );
 
   app.route({

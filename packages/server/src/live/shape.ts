@@ -1,0 +1,164 @@
+import { type Principal, seesFullPhoneNumbers } from '../auth/principal.js';
+import type { Db, Queryable } from '../db/index.js';
+import { withTenant } from '../db/tenant.js';
+import { maskPayloadPhones } from '../incidents/serialize.js';
+import type { LiveFilters } from './protocol.js';
+import { type IncidentView, loadIncidentView } from './snapshot.js';
+
+/**
+ * From audit events to what one client may see: read events with the current state of what
+ * they are about, then shape them per role and filters. Shared by the WebSocket hub and the
+ * polling endpoint (GET /v1/events), so both streams are the same stream.
+ */
+
+/** A unit or call as the stream shows it; loaded by the units and calls domains. */
+export interface EntityView {
+  full: Record<string, unknown>;
+  masked: Record<string, unknown>;
+  agencyId?: string | null;
+  point?: { lon: number; lat: number } | null;
+}
+
+/** How the stream reads units and calls (their domains own that SQL). */
+export interface LiveLoaders {
+  unit?: (tx: Queryable, tenantId: string, id: string) => Promise<EntityView | null>;
+  units?: (tx: Queryable, tenantId: string) => Promise<EntityView[]>;
+  call?: (tx: Queryable, tenantId: string, id: string) => Promise<EntityView | null>;
+}
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  at: Date;
+  actor: unknown;
+  incident_id: string | null;
+  assignment_id: string | null;
+  unit_id: string | null;
+  call_id: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** One event, prepared once and then shaped per client (the JSON is cached per variant). */
+export interface Prepared {
+  row: EventRow;
+  incident: IncidentView | null;
+  unit: EntityView | null;
+  call: EntityView | null;
+  json: Map<string, string>;
+}
+
+/** Event types the stream carries; administrative events stay in the audit trail only. */
+export const STREAMED = /^(incident\.|assignment\.|sla_breached$|unit\.|call\.)/;
+
+/** Reads up to `limit` events after `after`, each with the current state of its subject. */
+export async function readEvents(
+  db: Db,
+  loaders: LiveLoaders,
+  tenantId: string,
+  after: number,
+  limit: number,
+): Promise<Prepared[]> {
+  return withTenant(db, tenantId, async (tx) => {
+    const { rows } = await tx.query<EventRow>(
+      `SELECT seq, type, at, actor, incident_id, assignment_id, unit_id, call_id, payload
+         FROM events WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [tenantId, after, limit],
+    );
+    const prepared: Prepared[] = [];
+    const incidents = new Map<string, IncidentView | null>();
+    for (const row of rows) {
+      let incident: IncidentView | null = null;
+      let unit: EntityView | null = null;
+      let call: EntityView | null = null;
+      if (STREAMED.test(row.type)) {
+        if (row.incident_id) {
+          if (!incidents.has(row.incident_id)) {
+            incidents.set(row.incident_id, await loadIncidentView(tx, tenantId, row.incident_id));
+          }
+          incident = incidents.get(row.incident_id) ?? null;
+        } else if (row.unit_id && loaders.unit) {
+          unit = await loaders.unit(tx, tenantId, row.unit_id);
+        } else if (row.call_id && loaders.call) {
+          call = await loaders.call(tx, tenantId, row.call_id);
+        }
+      }
+      prepared.push({ row, incident, unit, call, json: new Map() });
+    }
+    return prepared;
+  });
+}
+
+/** The message for one client as a JSON string, or null when its role or filters hide the event. */
+export function messageFor(principal: Principal, filters: LiveFilters, prepared: Prepared): string | null {
+  const message = messageObject(principal, filters, prepared);
+  if (message === null) return null;
+  const key = seesFullPhoneNumbers(principal.role) ? 'full' : 'masked';
+  let json = prepared.json.get(key);
+  if (json === undefined) {
+    json = JSON.stringify(message);
+    prepared.json.set(key, json);
+  }
+  return json;
+}
+
+export function messageObject(
+  principal: Principal,
+  filters: LiveFilters,
+  prepared: Prepared,
+): Record<string, unknown> | null {
+  const { row } = prepared;
+  if (!STREAMED.test(row.type)) return null;
+  const masked = !seesFullPhoneNumbers(principal.role);
+  let entity: Record<string, unknown>;
+  if (prepared.incident) {
+    if (!incidentVisible(principal, filters, prepared.incident)) return null;
+    entity = { incident: masked ? prepared.incident.masked : prepared.incident.full };
+  } else if (prepared.unit) {
+    if (!unitVisible(principal, filters, prepared.unit)) return null;
+    entity = { unit: masked ? prepared.unit.masked : prepared.unit.full };
+  } else if (prepared.call) {
+    if (!['call_taker', 'dispatcher', 'admin', 'viewer'].includes(principal.role)) return null;
+    entity = { call: masked ? prepared.call.masked : prepared.call.full };
+  } else {
+    return null;
+  }
+  return {
+    seq: row.seq,
+    type: row.type,
+    at: row.at.toISOString(),
+    ...entity,
+    event: {
+      actor: row.actor,
+      assignmentId: row.assignment_id,
+      unitId: row.unit_id,
+      callId: row.call_id,
+      payload: masked ? maskPayloadPhones(row.payload) : row.payload,
+    },
+  };
+}
+
+export function incidentVisible(principal: Principal, filters: LiveFilters, view: IncidentView): boolean {
+  const incident = view.full;
+  if (principal.role === 'integrator' && view.createdBy !== principal.keyId) return false;
+  if (principal.role === 'agency' && !incident.assignments.some((a) => a.agencyId === principal.agencyId))
+    return false;
+  if (filters.agency && !incident.assignments.some((a) => a.agencyId === filters.agency)) return false;
+  if (filters.categories && !filters.categories.includes(incident.category)) return false;
+  if (filters.priorities && !filters.priorities.includes(incident.priority)) return false;
+  if (filters.bbox && !within(incident.location.point, filters.bbox)) return false;
+  return true;
+}
+
+export function unitVisible(principal: Principal, filters: LiveFilters, unit: EntityView): boolean {
+  if (principal.role === 'integrator') return false;
+  if (principal.role === 'agency' && unit.agencyId !== principal.agencyId) return false;
+  if (filters.agency && unit.agencyId !== filters.agency) return false;
+  if (filters.bbox && !within(unit.point ?? null, filters.bbox)) return false;
+  return true;
+}
+
+function within(point: { lon: number; lat: number } | null, bbox: [number, number, number, number]): boolean {
+  if (!point) return false;
+  const [minLon, minLat, maxLon, maxLat] = bbox;
+  return point.lon >= minLon && point.lon <= maxLon && point.lat >= minLat && point.lat <= maxLat;
+}
