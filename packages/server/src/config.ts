@@ -32,6 +32,7 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1200 }),
   MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
   MAX_HEAP_MB: Type.Integer({ minimum: 64, maximum: 65_536, default: 1536 }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   LIVE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
   LIVE_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2000 }),
   LIVE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 4 * 1024 * 1024 }),
@@ -53,6 +54,8 @@ export interface Config {
   /** Requests being handled at once past which new ones get 503 (load shedding). */
   readonly maxInFlight: number;
   readonly maxHeapBytes: number;
+  /** Event-loop delay past which requests are shed; 0 = not checked. */
+  readonly maxEventLoopDelayMs: number;
   /** Road travel times from OSRM's table service; straight-line estimates when unset. */
   readonly osrm: { readonly url: string; readonly timeoutMs: number } | null;
   readonly database:
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     maxInFlight: parsed.MAX_IN_FLIGHT,
     maxHeapBytes: parsed.MAX_HEAP_MB * 1024 * 1024,
+    maxEventLoopDelayMs: parsed.MAX_EVENT_LOOP_DELAY_MS,
     osrm: parsed.OSRM_URL
       ? Object.freeze({ url: checkHttpUrl('OSRM_URL', parsed.OSRM_URL), timeoutMs: parsed.OSRM_TIMEOUT_MS })
       : null,

@@ -12,7 +12,11 @@ let app: FastifyInstance;
 beforeAll(async () => {
   t = await createTestDatabase();
   app = await buildApp({
-    config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000' }),
+    config: loadConfig({
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+    }),
     db: t.db,
     capabilities: await t.db.detectCapabilities(),
     logger: false,

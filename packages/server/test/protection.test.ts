@@ -77,7 +77,12 @@ describe('rate limits', () => {
 
 describe('load shedding', () => {
   it('answers 503 with Retry-After beyond capacity and keeps /healthz responsive', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', MAX_IN_FLIGHT: '3', RATE_LIMIT_PER_MINUTE: '100000' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      MAX_IN_FLIGHT: '3',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+    });
     const app = await buildApp({
       config,
       db: t.db,

@@ -85,7 +85,7 @@ export const protectionPlugin = fp(
     });
 
     await app.register(underPressure, {
-      maxEventLoopDelay: 1000,
+      maxEventLoopDelay: config.maxEventLoopDelayMs,
       maxHeapUsedBytes: config.maxHeapBytes,
       pressureHandler: (request, _reply, type) => {
         if (ALWAYS_ANSWERED.has(request.routeOptions.url ?? '')) return;

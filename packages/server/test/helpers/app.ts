@@ -8,8 +8,15 @@ import type { Db } from '../../src/db/index.js';
  * listening on a free port with `listen: true`. `env` overrides configuration variables.
  */
 export async function buildTestApp(db: Db, env: Record<string, string> = {}): Promise<FastifyInstance> {
-  // Tests send thousands of requests with one key: rate limits are tested on their own.
-  const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '1000000', ...env });
+  // Tests send thousands of requests with one key, and the embedded database blocks the event
+  // loop while it works (WebAssembly): rate limits and load shedding are tested on their own.
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    MAX_EVENT_LOOP_DELAY_MS: '0',
+    MAX_HEAP_MB: '65536',
+    ...env,
+  });
   const app = await buildApp({ config, db, capabilities: await db.detectCapabilities(), logger: false });
   await app.ready();
   return app;
