@@ -108,7 +108,8 @@ CREATE TABLE calls (
   started_at       timestamptz NOT NULL,
   ended_at         timestamptz CHECK (ended_at IS NULL OR ended_at >= started_at),
   call_taker       text CHECK (length(call_taker) <= 120),
-  outcome          text NOT NULL CHECK (outcome IN ('incident', 'prank', 'silent', 'misdial', 'info', 'duplicate', 'non_emergency')),
+  -- NULL while the call is going on: a call is logged when answered and classified at the end.
+  outcome          text CHECK (outcome IN ('incident', 'prank', 'silent', 'misdial', 'info', 'duplicate', 'non_emergency')),
   incident_id      uuid,
   lapor_reference  text CHECK (length(lapor_reference) <= 80),
   block_overridden boolean NOT NULL DEFAULT false,
@@ -120,6 +121,8 @@ CREATE TABLE calls (
 );
 CREATE INDEX calls_caller ON calls (tenant_id, caller_e164, started_at DESC);
 CREATE INDEX calls_started ON calls (tenant_id, started_at);
+-- Calls still waiting for their outcome (the call-taking screen's "unclassified" list).
+CREATE INDEX calls_pending ON calls (tenant_id, started_at) WHERE outcome IS NULL;
 
 -- Soft blocks of repeat pranksters: calls are still logged and can be answered.
 CREATE TABLE caller_blocks (

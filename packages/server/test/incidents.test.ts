@@ -144,6 +144,33 @@ describe('POST /v1/incidents', () => {
     expect(res.json().details).toContainEqual(expect.objectContaining({ path, code }));
   });
 
+  it('links the call it came from: the call is classified and the link is in the trail', async () => {
+    const call = await app.inject({
+      method: 'POST',
+      url: '/v1/calls',
+      headers: bearer(demo.keys.call_taker),
+      payload: { channel: 'phone', callerNumber: '081311112222' },
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const callId = call.json().call.id as string;
+    const res = await report(demo.keys.call_taker, { ...fire, callId });
+    expect(res.statusCode).toBe(201);
+    const incidentId = res.json().incident.id;
+    expect(res.json().incident.callId).toBe(callId);
+    const linked = await app.inject({ url: `/v1/calls/${callId}`, headers: bearer(demo.keys.dispatcher) });
+    expect(linked.json()).toMatchObject({ outcome: 'incident', incidentId });
+    const { rows } = await t.db.query<{ type: string; payload: { changes: Record<string, unknown> } }>(
+      `SELECT type, payload FROM events WHERE call_id = $1 AND type = 'call.updated' ORDER BY seq`,
+      [callId],
+    );
+    expect(rows.at(-1)).toMatchObject({
+      type: 'call.updated',
+      payload: {
+        changes: { incidentId: { from: null, to: incidentId }, outcome: { from: null, to: 'incident' } },
+      },
+    });
+  });
+
   it('writes nothing when it rejects', async () => {
     const before = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
     await report(demo.keys.call_taker, { ...fire, callId: '00000000-0000-4000-8000-000000000000' });

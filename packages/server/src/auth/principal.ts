@@ -25,11 +25,13 @@ export function actorOf(principal: Principal): Actor {
 export const SYSTEM_ACTOR: Actor = { keyId: null, role: 'system', name: 'sigap' };
 
 /**
- * Caller numbers are personal data (UU PDP 27/2022): roles that do not call people back see
- * them masked. Agencies, call takers and dispatchers need the number to call back.
+ * Caller numbers are personal data (UU PDP 27/2022): only the roles that call people back see
+ * them in full — call takers, dispatchers, and agencies (for incidents assigned to them; they
+ * cannot read the call log). The wall-board, integrators and admins see them masked: admins
+ * configure the service and have no one to call.
  */
 export function seesFullPhoneNumbers(role: Role): boolean {
-  return role === 'call_taker' || role === 'dispatcher' || role === 'agency' || role === 'admin';
+  return role === 'call_taker' || role === 'dispatcher' || role === 'agency';
 }
 
 /** `+6281234567890` → `+62812*****890`: enough to recognise a repeat caller, not to dial. */

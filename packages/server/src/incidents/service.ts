@@ -5,6 +5,7 @@ import type {
   Incident,
   ListIncidentsQuery,
 } from '@sigap/contract';
+import { appendEvent } from '../audit/events.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
@@ -137,11 +138,30 @@ export async function createIncident(
   );
   const id = rows[0]!.id;
   if (body.callId) {
-    await tx.query(`UPDATE calls SET incident_id = $3 WHERE tenant_id = $1 AND id = $2`, [
+    // The call becomes this incident's call: classified `incident` unless the call taker already
+    // said otherwise, and the change is in the trail like every other change to a call.
+    const { rows: linked } = await tx.query<{ incident_id: string | null; outcome: string | null }>(
+      `SELECT incident_id, outcome FROM calls WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+      [tenantId, body.callId],
+    );
+    const previous = linked[0]!;
+    const outcome = previous.outcome ?? 'incident';
+    await tx.query(`UPDATE calls SET incident_id = $3, outcome = $4 WHERE tenant_id = $1 AND id = $2`, [
       tenantId,
       body.callId,
       id,
+      outcome,
     ]);
+    const changes: Record<string, { from: unknown; to: unknown }> = {
+      incidentId: { from: previous.incident_id, to: id },
+    };
+    if (previous.outcome !== outcome) changes.outcome = { from: previous.outcome, to: outcome };
+    await appendEvent(tx, tenantId, {
+      type: 'call.updated',
+      actor: actorOf(principal),
+      callId: body.callId,
+      payload: { changes },
+    });
   }
   await recordIncidentEvent(tx, tenantId, id, {
     type: 'incident.created',
