@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authPlugin } from './auth/plugin.js';
+import { loadCallView } from './calls/live.js';
 import { callRoutes } from './calls/routes.js';
 import type { Config } from './config.js';
 import type { Capabilities, Db } from './db/index.js';
@@ -22,6 +23,7 @@ import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { reportRoutes } from './reports/routes.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
 import { unitRoutes } from './units/routes.js';
+import { unitLiveLoaders } from './units/service.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -132,7 +134,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(tenantAdminRoutes);
       await v1.register(geocodingRoutes);
       await v1.register(reportRoutes);
-      await v1.register(liveRoutes, { loaders: {} });
+      await v1.register(liveRoutes, { loaders: { call: loadCallView, ...unitLiveLoaders } });
     },
     { prefix: '/v1' },
   );

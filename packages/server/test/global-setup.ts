@@ -56,7 +56,13 @@ async function prepareEmbeddedTemplate(): Promise<string> {
   const db = await openEmbeddedDb(building);
   await migrate(db);
   await db.close();
-  await rename(building, templateDir);
+  try {
+    await rename(building, templateDir);
+  } catch (error) {
+    // Another run (a second terminal) built the same template first: use theirs.
+    if (!existsSync(templateDir)) throw error;
+    await rm(building, { recursive: true, force: true });
+  }
   return templateDir;
 }
 

@@ -205,12 +205,64 @@ describe('roles and filters', () => {
   });
 });
 
+describe('units and calls on the stream', () => {
+  it('carries unit positions with the unit, and calls (masked) only to roles that read calls', async () => {
+    const since = await maxSeq();
+    const viewer = connect(demo.keys.viewer, `?since=${since}`);
+    const integrator = connect(demo.keys.integrator, `?since=${since}`);
+    const { rows } = await t.db.query<{ id: string }>(`SELECT id FROM units WHERE code = 'DAMKAR-SDA-01'`);
+    const unitId = rows[0]!.id;
+    const moved = await app.inject({
+      method: 'POST',
+      url: `/v1/units/${unitId}/position`,
+      headers: bearer(demo.keys.dispatcher),
+      payload: { lon: 112.73, lat: -7.45 },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const call = await app.inject({
+      method: 'POST',
+      url: '/v1/calls',
+      headers: bearer(demo.keys.call_taker),
+      payload: { channel: 'phone', callerNumber: '081298765432', outcome: 'prank' },
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const last = await maxSeq();
+    for (const c of [viewer, integrator]) {
+      await c.until(
+        () => c.messages.some((m) => m.type === 'keepalive' && m.seq >= last),
+        5000,
+        'keepalive at head',
+      );
+    }
+    const position = viewer.events().find((m) => m.type === 'unit.position')!;
+    expect(position.unit).toMatchObject({ id: unitId, location: { lon: 112.73, lat: -7.45 } });
+    const logged = viewer.events().find((m) => m.type === 'call.logged')!;
+    expect(logged.call).toMatchObject({ outcome: 'prank' });
+    expect(JSON.stringify(logged)).not.toContain('98765432');
+    expect(integrator.events()).toEqual([]);
+  });
+});
+
 describe('slow consumers', () => {
+  // Its own server with slow heartbeats: a paused client must be cut off for being slow, not
+  // dropped as a dead peer when a loaded machine stretches the test past a heartbeat.
+  let slowApp: FastifyInstance;
+  let slowBase: string;
+  beforeAll(async () => {
+    slowApp = await buildTestApp(t.db, {
+      LIVE_MAX_BUFFERED_BYTES: '2097152',
+      LIVE_POLL_MS: '200',
+      LIVE_HEARTBEAT_MS: '300000',
+    });
+    slowBase = await listen(slowApp);
+  });
+  afterAll(() => slowApp?.close());
+
   it('cuts off a client that stops reading with 4000 and its resume point, without slowing the others', async () => {
     const big = await report(demo.keys.call_taker, { description: 'x'.repeat(4000) });
     const since = await maxSeq();
-    const slow = connect(demo.keys.dispatcher, `?since=${since}`);
-    const healthy = connect(demo.keys.dispatcher, `?since=${since}`);
+    const slow = connect(demo.keys.dispatcher, `?since=${since}`, slowBase);
+    const healthy = connect(demo.keys.dispatcher, `?since=${since}`, slowBase);
     await slow.until(() => slow.socket.readyState === slow.socket.OPEN);
     await healthy.until(() => healthy.socket.readyState === healthy.socket.OPEN);
     // The slow client stops reading from its socket: the server's send buffer for it grows.
@@ -237,7 +289,7 @@ describe('slow consumers', () => {
     const got = slow.events().map((m) => m.seq);
     expect(got).toEqual(Array.from({ length: resumeFrom - since }, (_, i) => since + 1 + i));
     // Reconnecting with that point delivers the rest, exactly once.
-    const again = connect(demo.keys.dispatcher, `?since=${resumeFrom}`);
+    const again = connect(demo.keys.dispatcher, `?since=${resumeFrom}`, slowBase);
     await again.until(() => again.events().length >= 3000 - got.length, 60_000, 'the rest');
     expect([...got, ...again.events().map((m) => m.seq)]).toEqual(healthy.events().map((m) => m.seq));
   }, 120_000);

@@ -65,6 +65,7 @@ export function readKey(request: FastifyRequest): string | null {
 
 export async function authenticate(app: FastifyInstance, secret: string): Promise<Principal | null> {
   if (!looksLikeApiKey(secret)) return null;
+  // An agency key stops working with its agency: deactivating an agency shuts its admins out.
   const { rows } = await app.db.query<{
     id: string;
     name: string;
@@ -72,12 +73,14 @@ export async function authenticate(app: FastifyInstance, secret: string): Promis
     role: Role;
     agency_id: string | null;
   }>(
-    `SELECT id, name, tenant_id, role, agency_id FROM api_keys
-      WHERE key_hash = $1 AND revoked_at IS NULL`,
+    `SELECT k.id, k.name, k.tenant_id, k.role, k.agency_id FROM api_keys k
+       LEFT JOIN agencies a ON a.tenant_id = k.tenant_id AND a.id = k.agency_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.agency_id IS NULL OR a.active)`,
     [hashApiKey(secret)],
   );
   const row = rows[0];
   if (!row) return null;
+  noteKeyUse(app, row.id);
   return {
     keyId: row.id,
     keyName: row.name,
@@ -85,4 +88,26 @@ export async function authenticate(app: FastifyInstance, secret: string): Promis
     role: row.role,
     agencyId: row.agency_id,
   };
+}
+
+/** When each key's `last_used_at` was last written by this process. */
+const lastUseWritten = new Map<string, number>();
+const LAST_USE_RESOLUTION_MS = 60_000;
+
+/**
+ * Records that a key was used, at most once a minute per key and process, off the request's
+ * path: admins see which keys are alive without every request paying for a write.
+ */
+function noteKeyUse(app: FastifyInstance, keyId: string): void {
+  const now = Date.now();
+  if (now - (lastUseWritten.get(keyId) ?? 0) < LAST_USE_RESOLUTION_MS) return;
+  if (lastUseWritten.size > 10_000) lastUseWritten.clear();
+  lastUseWritten.set(keyId, now);
+  app.db
+    .query(
+      `UPDATE api_keys SET last_used_at = now()
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [keyId],
+    )
+    .catch((err: unknown) => app.log.warn({ err }, 'could not record API key use'));
 }

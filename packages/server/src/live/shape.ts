@@ -47,8 +47,11 @@ export interface Prepared {
   json: Map<string, string>;
 }
 
-/** Event types the stream carries; administrative events stay in the audit trail only. */
-export const STREAMED = /^(incident\.|assignment\.|sla_breached$|unit\.|call\.)/;
+/**
+ * Event types the stream carries; other administrative events stay in the audit trail only.
+ * Units created, changed or removed by an admin are streamed so the map follows at once.
+ */
+export const STREAMED = /^(incident\.|assignment\.|sla_breached$|unit\.|call\.|admin\.unit_)/;
 
 /** Reads up to `limit` events after `after`, each with the current state of its subject. */
 export async function readEvents(
