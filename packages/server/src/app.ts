@@ -21,6 +21,7 @@ import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { protectionPlugin } from './plugins/protection.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { reportRoutes } from './reports/routes.js';
+import { tenantPublicRoutes } from './tenants/public-routes.js';
 import { tenantAdminRoutes } from './tenants/routes.js';
 import { unitRoutes } from './units/routes.js';
 import { unitLiveLoaders } from './units/service.js';
@@ -132,6 +133,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(callRoutes);
       await v1.register(unitRoutes);
       await v1.register(tenantAdminRoutes);
+      await v1.register(tenantPublicRoutes);
       await v1.register(geocodingRoutes);
       await v1.register(reportRoutes);
       await v1.register(liveRoutes, { loaders: { call: loadCallView, ...unitLiveLoaders } });
