@@ -73,8 +73,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') {
-    // SQLSTATE class 08 = connection exception; 57P01-57P03 = server shutting down / cannot connect now.
-    if (code.startsWith('08') || /^57P0[1-3]$/.test(code) || CONNECTION_ERROR_CODES.has(code)) return true;
+    // SQLSTATE class 08 = connection exception (but 08P01, a protocol violation, is our bug, not
+    // an outage); 57P01-57P03 = server shutting down / cannot connect now.
+    if (
+      (code.startsWith('08') && code !== '08P01') ||
+      /^57P0[1-3]$/.test(code) ||
+      CONNECTION_ERROR_CODES.has(code)
+    ) {
+      return true;
+    }
   }
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     error.message,

@@ -113,11 +113,15 @@ export async function tenantWrite<T>(
   return reply.status(result.status).send(result.body);
 }
 
-/** The shape of every tenant read route: `execute` runs in the key's tenant transaction. */
+/**
+ * The shape of every tenant read route: `execute` runs in the key's tenant transaction; with
+ * `snapshot`, all its queries see one moment (reports made of several queries need that).
+ */
 export function tenantRead<T>(
   request: FastifyRequest,
   execute: (tx: Queryable, principal: Principal) => Promise<T>,
+  options: { snapshot?: boolean } = {},
 ): Promise<T> {
   const principal = principalOf(request);
-  return withTenant(request.server.db, principal.tenantId, (tx) => execute(tx, principal));
+  return withTenant(request.server.db, principal.tenantId, (tx) => execute(tx, principal), options);
 }
