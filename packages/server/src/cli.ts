@@ -2,9 +2,11 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createTenantCommand, verifyTrails } from './commands/tenants.js';
 import { ConfigError, loadConfig } from './config.js';
-import { DatabaseUnavailableError, openDatabase } from './db/index.js';
+import { DatabaseUnavailableError, type Db, openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
+import { IMPORT_USAGE, importCommand } from './imports/cli.js';
 import { closeOnSignals, startServer } from './server.js';
 
 const USAGE = `Usage: sigap <command> [options]
@@ -12,6 +14,12 @@ const USAGE = `Usage: sigap <command> [options]
 Commands:
   serve [--demo] [--port N]   start the server (embedded PGlite unless DATABASE_URL is set)
   migrate                     apply pending database migrations and exit
+  tenants create <code> [--prefix SDA]
+                              add a regency/city by its Kemendagri code (e.g. 35.15) with its
+                              official areas and default categories; prints a first admin key
+  verify                      rebuild every incident from its audit trail and compare; exit 1
+                              when a row and its trail disagree or a sequence has a gap
+${IMPORT_USAGE}
 
 Configuration comes from environment variables; see the README.`;
 
@@ -27,6 +35,14 @@ async function main(argv: string[]): Promise<void> {
       demo: { type: 'boolean' },
       port: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      // sigap tenants create
+      prefix: { type: 'string' },
+      // sigap import
+      tenant: { type: 'string' },
+      source: { type: 'string' },
+      'no-repair': { type: 'boolean' },
+      'move-units': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
     },
   });
   const command = positionals[0];
@@ -77,8 +93,51 @@ async function main(argv: string[]): Promise<void> {
     }
     return;
   }
+  if (command === 'tenants' && positionals[1] === 'create' && positionals[2]) {
+    await withDatabase(config, async (db) => {
+      const result = await createTenantCommand(db, positionals[2]!, { prefix: values.prefix });
+      if (!result.created) {
+        console.log(`${result.tenant.id} ${result.tenant.name} exists already: nothing changed.`);
+        return;
+      }
+      console.log(
+        `Created ${result.tenant.id} ${result.tenant.name} (${result.tenant.timeZone}, numbers ${result.tenant.numberPrefix}-...).`,
+      );
+      console.log(`First admin key (shown only now; only its hash is stored):\n  ${result.adminKey!.secret}`);
+    });
+    return;
+  }
+  if (command === 'verify') {
+    await withDatabase(config, async (db) => {
+      const { incidents, mismatches } = await verifyTrails(db);
+      for (const m of mismatches) console.log(`${m.tenantId} ${m.number} ${m.incidentId}: ${m.problem}`);
+      console.log(
+        `checked ${incidents} incidents: ${mismatches.length === 0 ? 'every row matches its trail' : `${mismatches.length} problem(s)`}`,
+      );
+      if (mismatches.length > 0) process.exitCode = 1;
+    });
+    return;
+  }
+  if (command === 'import') {
+    process.exitCode = await importCommand(config, positionals.slice(1), values);
+    return;
+  }
   console.error(`sigap: unknown command "${command}"\n\n${USAGE}`);
   process.exitCode = EXIT_USAGE;
+}
+
+/** Opens the configured database (migrated) for a one-shot command, and closes it. */
+async function withDatabase(
+  config: ReturnType<typeof loadConfig>,
+  fn: (db: Db) => Promise<void>,
+): Promise<void> {
+  const db = await openDatabase(config.database);
+  try {
+    await migrate(db);
+    await fn(db);
+  } finally {
+    await db.close();
+  }
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { type GeocoderConfig, parseGeocoderConfig } from './geocoding/config.js';
 
 /**
  * Every setting Sigap 112 reads from the environment. Parsed once at boot (`loadConfig`),
@@ -56,6 +57,8 @@ export interface Config {
   readonly maxHeapBytes: number;
   /** Event-loop delay past which requests are shed; 0 = not checked. */
   readonly maxEventLoopDelayMs: number;
+  /** External geocoder (Nominatim or Photon) besides the built-in gazetteer; off by default. */
+  readonly geocoder: GeocoderConfig;
   /** Road travel times from OSRM's table service; straight-line estimates when unset. */
   readonly osrm: { readonly url: string; readonly timeoutMs: number } | null;
   readonly database:
@@ -147,6 +150,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
       maxBufferedBytes: parsed.LIVE_MAX_BUFFERED_BYTES,
     }),
     demo: parsed.SIGAP_DEMO,
+    geocoder: parseGeocoderConfig({ ...env, ...stringOverrides(overrides) }, (variable, reason) => {
+      throw new ConfigError(variable, reason);
+    }),
     corsOrigins: Object.freeze(parseOrigins(parsed.CORS_ORIGINS)),
     rateLimitPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
     maxInFlight: parsed.MAX_IN_FLIGHT,
@@ -176,6 +182,10 @@ function checkDatabaseUrl(value: string): string {
     throw new ConfigError('DATABASE_URL', 'has no host');
   }
   return value;
+}
+
+function stringOverrides(overrides: Partial<Env>): Record<string, string> {
+  return Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)]));
 }
 
 function parseOrigins(value: string): string[] {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Role } from '@sigap/contract';
 import type { Db, Queryable } from '../db/index.js';
+import { loadDemoPlaces } from '../imports/demo.js';
 import { dataDir } from '../paths.js';
 import { loadOfficialAreas } from './official-areas.js';
 import { type CreatedKey, createApiKey, createTenant } from './provision.js';
@@ -47,6 +48,8 @@ export async function ensureDemoTenant(db: Db): Promise<{ created: boolean; keys
     await loadDemoGeometry(tx);
     const agencies = await loadDemoAgencies(tx);
     await loadDemoUnits(tx, agencies);
+    // Landmarks, markets, housing estates and streets for the geocoder (data/demo/sidoarjo/places.geojson).
+    await loadDemoPlaces(tx, DEMO_TENANT_ID);
     const keys: CreatedKey[] = [];
     for (const k of DEMO_KEYS) {
       const agencyId = k.agencyCode ? (agencies.get(k.agencyCode)?.id ?? null) : null;
