@@ -1,11 +1,18 @@
 /**
  * The client object regency apps hold: one transport (auth, retries, timeouts) and one
- * offline queue, wired together. Resources (incidents, calls, units, geocode, live) hang
- * off it and share the transport.
+ * offline queue, wired together. Resources (incidents, assignments, calls, units, geocode,
+ * live) hang off it and share the transport.
  */
 import type { FetchLike } from './internal/transport.js';
 import { Transport } from './internal/transport.js';
+import type { WebSocketConstructor } from './internal/websocket.js';
 import { SubmissionQueue, type SubmissionQueueOptions } from './queue.js';
+import { Assignments } from './resources/assignments.js';
+import { Calls } from './resources/calls.js';
+import { Geocode } from './resources/geocode.js';
+import { Incidents } from './resources/incidents.js';
+import { Live } from './resources/live.js';
+import { Units } from './resources/units.js';
 import type { QueueStorage } from './storage.js';
 
 export interface ClientOptions {
@@ -17,6 +24,17 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Where the offline queue persists entries. Default: in memory. */
   storage?: QueueStorage;
+  /**
+   * `incidents.submit` queues a report instead of throwing when the network is down.
+   * Default: `true` when `storage` is given (the app chose where reports wait), else `false`.
+   */
+  offline?: boolean;
+  /**
+   * The WebSocket class for the live stream. Default: `globalThis.WebSocket` (browsers, React
+   * Native, Deno, Bun, Node >= 22; Node 20 with `--experimental-websocket`); without one the
+   * live stream polls. Node 20 may pass the `ws` package's class.
+   */
+  WebSocket?: WebSocketConstructor;
   /** Per attempt, in ms. Default 15 000. */
   timeoutMs?: number;
   /** Retries after the first attempt. Default 3. */
@@ -30,6 +48,15 @@ export class SigapClient {
   readonly transport: Transport;
   /** Writes that must survive being offline. */
   readonly queue: SubmissionQueue;
+  /** Whether `incidents.submit` queues when offline (see {@link ClientOptions.offline}). */
+  readonly offline: boolean;
+  readonly WebSocket: WebSocketConstructor | undefined;
+  readonly incidents: Incidents;
+  readonly assignments: Assignments;
+  readonly calls: Calls;
+  readonly units: Units;
+  readonly geocode: Geocode;
+  readonly live: Live;
 
   constructor(options: ClientOptions) {
     this.transport = new Transport({
@@ -44,6 +71,14 @@ export class SigapClient {
       transport: this.transport,
       ...(options.storage !== undefined && { storage: options.storage }),
     });
+    this.offline = options.offline ?? options.storage !== undefined;
+    this.WebSocket = options.WebSocket;
+    this.incidents = new Incidents(this);
+    this.assignments = new Assignments(this.transport);
+    this.calls = new Calls(this.transport);
+    this.units = new Units(this.transport);
+    this.geocode = new Geocode(this.transport);
+    this.live = new Live(this);
   }
 
   /** Stops the queue's timers and listeners (call on logout or app teardown). */
@@ -63,8 +98,8 @@ export class SigapClient {
  *   apiKey: 'sk_live_...',
  *   storage: localStorageAdapter(window.localStorage),
  * });
- * const incident = await sigap.transport.request({ method: 'GET', path: '/v1/incidents/inc_1' });
- * await sigap.queue.enqueue({ method: 'POST', path: '/v1/incidents', body: report });
+ * const result = await sigap.incidents.submit(report); // queued when offline
+ * const tracker = await sigap.incidents.track(id, (incident) => render(incident.status));
  */
 export function createClient(options: ClientOptions): SigapClient {
   return new SigapClient(options);

@@ -1,25 +1,10 @@
 /**
- * NOT PUBLIC API. Shapes of what travels over the wire, mirrored by hand from
- * `@sigap/contract` (`packages/contract/src/common.ts`) so the SDK keeps zero runtime
- * dependencies. Once the contract package is published, these may become `import type`s.
+ * NOT PUBLIC API. Shapes of what travels over the wire. The error body comes from the shared
+ * contract (as types only: the build writes them out, see scripts/bundle-types.mjs).
  */
+import type { ErrorResponse, FieldError } from '@sigap/contract';
 
-/** One field problem in a `400` response (`path` is a JSON pointer such as `/body/location/lat`). */
-export interface FieldError {
-  path: string;
-  code: string;
-  message: string;
-}
-
-/** Every error response body, whatever the status. */
-export interface ErrorResponse {
-  code: string;
-  message: string;
-  details?: FieldError[];
-  /** On `409 SIGAP_ERR_ILLEGAL_TRANSITION`: the states the resource may move to next. */
-  allowed?: string[];
-  requestId: string;
-}
+export type { ErrorResponse, FieldError };
 
 /** A cursor-paginated list: pass `nextCursor` back as `?cursor=` until it is `null`. */
 export interface PageResponse<T> {
