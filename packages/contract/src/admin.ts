@@ -57,6 +57,12 @@ const SETTING = {
   duplicateRadiusM: Type.Integer({ minimum: 0, maximum: 10_000 }),
   duplicateWindowMinutes: Type.Integer({ minimum: 0, maximum: 10_080 }),
   autoDispatchP1: Type.Boolean({ description: 'send the recommended units to a new P1 incident at once' }),
+  callerRateLimitPerMinute: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    description:
+      'calls logged from one number in a minute before further ones are refused with 429 (a flood, not a caller)',
+  }),
 };
 
 /** The effective settings: the tenant's overrides on top of the built-in defaults. */
@@ -91,6 +97,7 @@ export const TenantSettingsOverrides = Type.Object({
   duplicateRadiusM: Type.Optional(SETTING.duplicateRadiusM),
   duplicateWindowMinutes: Type.Optional(SETTING.duplicateWindowMinutes),
   autoDispatchP1: Type.Optional(SETTING.autoDispatchP1),
+  callerRateLimitPerMinute: Type.Optional(SETTING.callerRateLimitPerMinute),
 });
 export type TenantSettingsOverrides = Static<typeof TenantSettingsOverrides>;
 
@@ -125,6 +132,7 @@ export const TenantSettingsPatch = Type.Object(
     duplicateRadiusM: Type.Optional(Nullable(SETTING.duplicateRadiusM)),
     duplicateWindowMinutes: Type.Optional(Nullable(SETTING.duplicateWindowMinutes)),
     autoDispatchP1: Type.Optional(Nullable(SETTING.autoDispatchP1)),
+    callerRateLimitPerMinute: Type.Optional(Nullable(SETTING.callerRateLimitPerMinute)),
   },
   { additionalProperties: false },
 );

@@ -237,6 +237,34 @@ const CLASSIFICATION_FIELDS = [
  * from it (a recorded block override, a soft block when this prank reached the threshold).
  * A blocked number's call is logged like any other: blocks inform, they never refuse.
  */
+/**
+ * Refuses a number that has logged `callerRateLimitPerMinute` calls within the last minute:
+ * 429 with the seconds until the oldest of them leaves the window. Counted from the calls
+ * themselves (the calls_caller index), so every server instance applies the same limit.
+ */
+async function checkCallerRate(tx: Queryable, tenantId: string, e164: string | null): Promise<void> {
+  if (!e164) return;
+  const { rows } = await tx.query<{ settings: unknown; n: number; oldest: Date | null }>(
+    `SELECT (SELECT settings FROM tenants WHERE id = $1) AS settings, count(*)::int AS n, min(created_at) AS oldest
+       FROM calls WHERE tenant_id = $1 AND caller_e164 = $2 AND created_at > now() - interval '1 minute'`,
+    [tenantId, e164],
+  );
+  const { n, oldest, settings } = rows[0]!;
+  const limit = resolveSettings(settings).callerRateLimitPerMinute;
+  if (n < limit) return;
+  const retryAfterSeconds = Math.max(
+    1,
+    Math.ceil(((oldest?.getTime() ?? Date.now()) + 60_000 - Date.now()) / 1000),
+  );
+  throw new ApiError(
+    'SIGAP_ERR_RATE_LIMITED',
+    `This number logged ${n} calls in the last minute (limit ${limit}).`,
+    {
+      retryAfterSeconds,
+    },
+  );
+}
+
 export async function logCall(
   tx: Queryable,
   principal: Principal,
@@ -274,6 +302,7 @@ export async function logCall(
 
   const number = body.callerNumber ? normalisePhone(body.callerNumber) : null;
   const e164 = number?.e164 ?? null;
+  await checkCallerRate(tx, tenantId, e164);
   const blocked = await activeBlock(tx, tenantId, e164);
   const overridden = blocked !== null && body.blockOverride === true;
 

@@ -132,6 +132,11 @@ export interface TenantSettings {
   duplicateWindowMinutes: number;
   /** Send the recommended units to a new P1 incident at once, without waiting for a dispatcher. */
   autoDispatchP1: boolean;
+  /**
+   * Calls logged from one number within a minute before more are refused with 429: a machine
+   * flooding the line through an app, not a person in trouble (no one places 20 calls a minute).
+   */
+  callerRateLimitPerMinute: number;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -148,6 +153,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   duplicateRadiusM: 300,
   duplicateWindowMinutes: 30,
   autoDispatchP1: false,
+  callerRateLimitPerMinute: 20,
 };
 
 /** Stored settings are partial overrides of the defaults (so new settings get sensible values). */

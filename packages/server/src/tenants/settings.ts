@@ -11,6 +11,7 @@ const SCALAR_KEYS = [
   'duplicateRadiusM',
   'duplicateWindowMinutes',
   'autoDispatchP1',
+  'callerRateLimitPerMinute',
 ] as const satisfies readonly (keyof TenantSettings)[];
 
 type Overrides = TenantSettingsOverrides;
