@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTenantCommand, verifyTrails } from './commands/tenants.js';
@@ -8,6 +8,7 @@ import { DatabaseUnavailableError, type Db, openDatabase } from './db/index.js';
 import { migrate } from './db/migrate.js';
 import { IMPORT_USAGE, importCommand } from './imports/cli.js';
 import { closeOnSignals, startServer } from './server.js';
+import type { CreatedKey } from './tenants/provision.js';
 
 const USAGE = `Usage: sigap <command> [options]
 
@@ -59,24 +60,40 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'serve') {
     const server = await startServer(config);
     closeOnSignals(server, config.shutdownTimeoutMs);
+    const keysFile =
+      config.database.backend === 'embedded'
+        ? join(dirname(config.database.dataDir), 'demo-keys.json')
+        : null;
+    if (server.newKeys.length > 0 && keysFile) {
+      // A demo convenience so the keys survive a missed terminal; never done for real tenants.
+      await writeFile(keysFile, `${JSON.stringify(server.newKeys, null, 2)}\n`, { mode: 0o600 });
+    }
+    const keys =
+      server.newKeys.length > 0
+        ? server.newKeys
+        : config.demo && keysFile
+          ? await readDemoKeys(keysFile)
+          : [];
+    // The key rides in the URL fragment, which browsers never send to the server.
+    const viewer = keys.find((k) => k.role === 'viewer');
+    const dispatcher = keys.find((k) => k.role === 'dispatcher');
     const lines = [
       '',
       `  Sigap 112 is running (${config.database.backend === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})`,
-      `  API:       ${server.url}/v1`,
-      `  API docs:  ${server.url}/docs`,
-      `  Health:    ${server.url}/readyz`,
+      `  API:         ${server.url}/v1`,
+      `  API docs:    ${server.url}/docs`,
+      `  Wall-board:  ${server.url}/board${viewer ? `#key=${viewer.secret}` : ''}`,
+      `  Reports:     ${server.url}/reports${dispatcher ? `#key=${dispatcher.secret}` : ''}`,
+      `  Health:      ${server.url}/readyz`,
       '',
     ];
     if (server.newKeys.length > 0) {
       lines.push('  Demo API keys (only their hashes are stored in the database):');
       for (const key of server.newKeys) lines.push(`    ${key.role.padEnd(11)} ${key.secret}  (${key.name})`);
-      if (config.database.backend === 'embedded') {
-        // A demo convenience so the keys survive a missed terminal; never done for real tenants.
-        const file = join(dirname(config.database.dataDir), 'demo-keys.json');
-        await writeFile(file, `${JSON.stringify(server.newKeys, null, 2)}\n`, { mode: 0o600 });
-        lines.push(`  (also saved to ${file})`);
-      }
+      if (keysFile) lines.push(`  (also saved to ${keysFile})`);
       lines.push('');
+    } else if (keys.length > 0) {
+      lines.push(`  Demo API keys: ${keysFile}`, '');
     }
     console.log(lines.join('\n'));
     return;
@@ -124,6 +141,14 @@ async function main(argv: string[]): Promise<void> {
   }
   console.error(`sigap: unknown command "${command}"\n\n${USAGE}`);
   process.exitCode = EXIT_USAGE;
+}
+
+async function readDemoKeys(file: string): Promise<CreatedKey[]> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as CreatedKey[];
+  } catch {
+    return []; // no keys file (a database created elsewhere): the banner shows plain URLs
+  }
 }
 
 /** Opens the configured database (migrated) for a one-shot command, and closes it. */

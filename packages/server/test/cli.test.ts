@@ -132,8 +132,15 @@ describe('sigap serve on the embedded backend', () => {
     first.child.kill('SIGTERM');
     expect(await exited(first.child)).toBe(0);
 
+    // The first start prints the demo keys and the board URL with the viewer key in its fragment.
+    expect(first.output()).toMatch(/Wall-board:\s+http:\/\/127\.0\.0\.1:\d+\/board#key=sgp_\S+/);
+    expect(first.output()).toMatch(/viewer\s+sgp_/);
+
     const second = await serve({ SIGAP_DATA_DIR: dataDir });
     expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+    // A restart creates no new keys but still opens the board with the saved viewer key.
+    expect(second.output()).not.toMatch(/viewer\s+sgp_/);
+    expect(second.output()).toMatch(/Wall-board:\s+\S+\/board#key=sgp_\S+/);
     second.child.kill('SIGTERM');
     expect(await exited(second.child)).toBe(0);
 
