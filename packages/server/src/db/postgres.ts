@@ -96,6 +96,12 @@ class PostgresDb implements Db {
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client whose connection dies (PostgreSQL restarting: 57P01) emits 'error';
+    // without a listener that is an uncaught exception that takes the whole server down.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const scoped: Queryable = {
@@ -118,6 +124,7 @@ class PostgresDb implements Db {
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
