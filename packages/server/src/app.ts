@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authPlugin } from './auth/plugin.js';
+import { reportsPageRoutes } from './board/reports-page.js';
 import { boardRoutes } from './board/routes.js';
 import { loadCallView } from './calls/live.js';
 import { callRoutes } from './calls/routes.js';
@@ -127,6 +128,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(healthRoutes);
   await app.register(boardRoutes);
+  await app.register(reportsPageRoutes);
   await app.register(authPlugin);
   await app.register(
     async (v1) => {
