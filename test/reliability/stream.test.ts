@@ -88,6 +88,7 @@ describe('live stream under random disconnects', () => {
 
       // Writer: EVENTS unit positions, 8 at a time, through the real routes.
       let written = 0;
+      let applied = 0;
       const startedAt = Date.now();
       const writer = async (w: number) => {
         for (let i = w; i < EVENTS; i += 8) {
@@ -100,6 +101,9 @@ describe('live stream under random disconnects', () => {
           });
           if (res.statusCode !== 200) throw new Error(`position ${i}: ${res.statusCode} ${res.body}`);
           written++;
+          // Two reports racing for one unit: the one whose transaction started earlier is older
+          // than the stored position and is not applied (no event) — by design, see units/.
+          if (res.json().applied !== false) applied++;
         }
       };
       // Chaos: cut a random client, by closing its WebSocket or destroying the server's TCP socket.
@@ -137,7 +141,8 @@ describe('live stream under random disconnects', () => {
         [server.demo.tenantId, start],
       );
       const expected = rows.map((r) => r.seq);
-      expect(expected.length).toBeGreaterThanOrEqual(EVENTS);
+      expect(expected.length).toBe(applied);
+      expect(applied).toBeGreaterThan(EVENTS * 0.95);
       const deliveryMs = await waitUntil(
         'every client to catch up',
         () => received.every((r) => r.filter((s) => s > start).length >= expected.length),
@@ -166,6 +171,7 @@ describe('live stream under random disconnects', () => {
         backend: server.db.backend,
         events: expected.length,
         written,
+        applied,
         writeMs,
         catchUpMs: deliveryMs,
         clientCloses,
