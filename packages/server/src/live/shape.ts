@@ -91,40 +91,48 @@ export async function readEvents(
   });
 }
 
-/** The message for one client as a JSON string, or null when its role or filters hide the event. */
+/**
+ * The message for one client as a JSON string, or null when its role or filters hide the event.
+ * Visibility is checked per client (cheap); the JSON is built once per event and variant (full or
+ * masked phones) and shared by every client that may see it — with a thousand clients, building
+ * it per client was most of the fan-out's CPU time (see bench/README.md).
+ */
 export function messageFor(principal: Principal, filters: LiveFilters, prepared: Prepared): string | null {
-  const message = messageObject(principal, filters, prepared);
-  if (message === null) return null;
-  const key = seesFullPhoneNumbers(principal.role) ? 'full' : 'masked';
+  if (!visible(principal, filters, prepared)) return null;
+  const masked = !seesFullPhoneNumbers(principal.role);
+  const key = masked ? 'masked' : 'full';
   let json = prepared.json.get(key);
   if (json === undefined) {
-    json = JSON.stringify(message);
+    json = JSON.stringify(buildMessage(prepared, masked));
     prepared.json.set(key, json);
   }
   return json;
 }
 
+/** The message as an object (the polling endpoint returns these in a JSON array). */
 export function messageObject(
   principal: Principal,
   filters: LiveFilters,
   prepared: Prepared,
 ): Record<string, unknown> | null {
+  if (!visible(principal, filters, prepared)) return null;
+  return buildMessage(prepared, !seesFullPhoneNumbers(principal.role));
+}
+
+function visible(principal: Principal, filters: LiveFilters, prepared: Prepared): boolean {
+  if (!STREAMED.test(prepared.row.type)) return false;
+  if (prepared.incident) return incidentVisible(principal, filters, prepared.incident);
+  if (prepared.unit) return unitVisible(principal, filters, prepared.unit);
+  if (prepared.call) return ['call_taker', 'dispatcher', 'admin', 'viewer'].includes(principal.role);
+  return false;
+}
+
+function buildMessage(prepared: Prepared, masked: boolean): Record<string, unknown> {
   const { row } = prepared;
-  if (!STREAMED.test(row.type)) return null;
-  const masked = !seesFullPhoneNumbers(principal.role);
-  let entity: Record<string, unknown>;
-  if (prepared.incident) {
-    if (!incidentVisible(principal, filters, prepared.incident)) return null;
-    entity = { incident: masked ? prepared.incident.masked : prepared.incident.full };
-  } else if (prepared.unit) {
-    if (!unitVisible(principal, filters, prepared.unit)) return null;
-    entity = { unit: masked ? prepared.unit.masked : prepared.unit.full };
-  } else if (prepared.call) {
-    if (!['call_taker', 'dispatcher', 'admin', 'viewer'].includes(principal.role)) return null;
-    entity = { call: masked ? prepared.call.masked : prepared.call.full };
-  } else {
-    return null;
-  }
+  let entity: Record<string, unknown> = {};
+  if (prepared.incident) entity = { incident: masked ? prepared.incident.masked : prepared.incident.full };
+  else if (prepared.unit) entity = { unit: masked ? prepared.unit.masked : prepared.unit.full };
+  else if (prepared.call) entity = { call: masked ? prepared.call.masked : prepared.call.full };
   return {
     seq: row.seq,
     type: row.type,

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { bearer, type Context } from './lib/context.js';
+import { geocodingTestSet } from './lib/paths.js';
+import { ms, notAvailable, perSec, type Row, verdict } from './lib/report.js';
+import { summarize } from './lib/stats.js';
+import { runOnce } from './lib/worker-host.js';
+import type { ClosedLoopResult } from './workers/autocannon.js';
+
+const WHAT = 'geocoding: GET /v1/geocode on the gazetteer test set';
+const TARGET = 'p99 ≤ 20 ms';
+
+/**
+ * Geocoding queries per second over the test set's queries (8 clients in a closed loop), and
+ * the p99 latency of the same queries sent one at a time. The route and the test set are being written: until both exist, the row
+ * says "not available". The test set's format is not fixed yet; the queries are read from an
+ * array (or its `cases`/`queries`/`items`) of strings or objects with `query`, `q`, `text` or
+ * `address`, and sent as `?q=`.
+ */
+export async function geocoding(ctx: Context): Promise<Row> {
+  if (!existsSync(geocodingTestSet))
+    return notAvailable(ctx.backend, WHAT, TARGET, 'geocoding-testset.json does not exist yet');
+  const probe = await fetch(`${ctx.server.url}/v1/geocode?q=Sidoarjo`, {
+    headers: bearer(ctx.keys.callTaker),
+  });
+  if (probe.status === 404) return notAvailable(ctx.backend, WHAT, TARGET, 'GET /v1/geocode answers 404');
+  const queries = extractQueries(JSON.parse(await readFile(geocodingTestSet, 'utf8')));
+  if (queries.length === 0)
+    return notAvailable(ctx.backend, WHAT, TARGET, 'no queries found in the test set');
+  const r = await runOnce<ClosedLoopResult>(
+    'autocannon',
+    'run',
+    {
+      url: ctx.server.url,
+      headers: bearer(ctx.keys.callTaker),
+      load: { kind: 'paths', paths: queries.map((q) => `/v1/geocode?q=${encodeURIComponent(q)}`) },
+      connections: 8,
+      durationSec: ctx.plan.loadSec,
+      warmupSec: ctx.plan.warmupSec,
+    },
+    (ctx.plan.loadSec + ctx.plan.warmupSec + 60) * 1000,
+  );
+  // Latency as one call taker sees it: each query alone, one after the other (8 clients in a
+  // closed loop keep the server saturated, so their latency is mostly waiting in line).
+  const alone: number[] = [];
+  let failed = 0;
+  for (const q of queries.slice(0, ctx.plan.quick ? 50 : queries.length)) {
+    const t = performance.now();
+    const res = await fetch(`${ctx.server.url}/v1/geocode?q=${encodeURIComponent(q)}`, {
+      headers: bearer(ctx.keys.callTaker),
+    });
+    await res.arrayBuffer();
+    if (res.ok) alone.push(performance.now() - t);
+    else failed++;
+  }
+  const single = summarize(alone);
+  return {
+    backend: ctx.backend,
+    what: WHAT,
+    value: `p50 ${ms(single.p50)} / p99 ${ms(single.p99)}; ${perSec(r.okPerSec, 'queries/s')}`,
+    baseline: '—',
+    ratio: null,
+    target: TARGET,
+    verdict: verdict(single.p99 <= 20 && failed === 0 && r.non2xx === 0),
+    note:
+      `latency: ${single.n} queries one at a time; queries/s: ${queries.length} test queries, 8 clients ` +
+      `(p99 ${ms(r.p99Ms)} under that load)${r.non2xx + failed ? `, ${r.non2xx + failed} failed` : ''}`,
+    raw: { saturated: r, alone: single },
+  };
+}
+
+function extractQueries(data: unknown): string[] {
+  const list = Array.isArray(data)
+    ? data
+    : ['cases', 'queries', 'items', 'tests']
+        .map((k) => (data as Record<string, unknown>)?.[k])
+        .find(Array.isArray);
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((item) => {
+      if (typeof item === 'string') return item;
+      const o = item as Record<string, unknown>;
+      return [o.query, o.q, o.text, o.address].find((v) => typeof v === 'string') as string | undefined;
+    })
+    .filter((q): q is string => typeof q === 'string' && q.length > 0);
+}
