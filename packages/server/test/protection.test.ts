@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { ApiError } from '../src/errors.js';
 import { buildTestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { bearer, type SeededTenant, seedDemoTenant } from './helpers/tenant.js';
@@ -112,6 +113,65 @@ describe('load shedding', () => {
       expect((await app.inject({ url: '/test/slow' })).statusCode).toBe(200);
     } finally {
       release();
+      await app.close();
+    }
+  });
+});
+
+describe('errors on routes that document their own error bodies', () => {
+  it('keeps /readyz answering in its own shape while other requests are shed for event-loop delay', async () => {
+    // A 1 ms event-loop-delay limit: blocking the loop makes the server shed everything else.
+    const app = await buildTestApp(t.db, { MAX_EVENT_LOOP_DELAY_MS: '1' });
+    try {
+      let shed: Awaited<ReturnType<typeof app.inject>> | undefined;
+      // under-pressure samples the delay on a timer: block, let it sample, ask; until it sheds.
+      for (let attempt = 0; attempt < 100 && shed?.statusCode !== 503; attempt++) {
+        const blockUntil = Date.now() + 200;
+        while (Date.now() < blockUntil) {
+          // busy-wait on purpose: this is the event-loop delay under test
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        shed = await app.inject({ url: '/v1/tenant', headers: bearer(demo.keys.viewer) });
+      }
+      expect(shed?.statusCode).toBe(503);
+      expect(shed?.json()).toMatchObject({ code: 'SIGAP_ERR_UNAVAILABLE' });
+      const ready = await app.inject({ url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json()).toMatchObject({ status: 'ready' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('sends the documented error shape even where the route declares another body for that status', async () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '0' });
+    const app = await buildApp({
+      config,
+      db: t.db,
+      capabilities: await t.db.detectCapabilities(),
+      logger: false,
+    });
+    app.get(
+      '/test/own-503',
+      {
+        schema: {
+          response: {
+            503: { type: 'object', required: ['status'], properties: { status: { type: 'string' } } },
+          },
+        },
+      },
+      async () => {
+        throw new ApiError('SIGAP_ERR_UNAVAILABLE', 'The test says no.', { retryAfterSeconds: 5 });
+      },
+    );
+    await app.ready();
+    try {
+      const res = await app.inject({ url: '/test/own-503' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ code: 'SIGAP_ERR_UNAVAILABLE', message: 'The test says no.' });
+      expect(res.json().requestId).toEqual(expect.any(String));
+      expect(res.headers['retry-after']).toBe('5');
+    } finally {
       await app.close();
     }
   });

@@ -42,7 +42,14 @@ function sendError(
   if (body.details) payload.details = body.details;
   if (body.allowed) payload.allowed = body.allowed;
   payload.requestId = request.id;
-  return reply.status(status).type('application/json; charset=utf-8').send(payload);
+  // The error shape is the same on every route, whatever a route declares for that status (e.g.
+  // `/readyz` documents its own 503 body): serialise it plainly, so a shed or failed request can
+  // never turn into a 500 "failed to serialize an error".
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .serializer((value: unknown) => JSON.stringify(value))
+    .send(payload);
 }
 
 interface Classified {

@@ -11,8 +11,11 @@ import { ApiError } from '../errors.js';
 
 /** Seconds an overloaded server asks clients to wait. */
 const OVERLOAD_RETRY_AFTER_SECONDS = 5;
-/** Routes that must answer even when everything else is shed: orchestrators decide on them. */
-const ALWAYS_ANSWERED = new Set(['/healthz']);
+/**
+ * Routes that must answer even when everything else is shed: orchestrators and load balancers
+ * decide on them, and `/readyz` answers in its own documented shape (a shed 503 would not).
+ */
+const ALWAYS_ANSWERED = new Set(['/healthz', '/readyz']);
 
 /**
  * What keeps the server standing: security headers (helmet), a CORS allowlist, rate limits per
