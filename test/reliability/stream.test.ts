@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { createClient, type LiveSubscription } from '@sigap/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertSdkBuilt, bearer, type RunningServer, startServer } from '../helpers/server.js';
-import { figure, sleep, waitUntil } from './support.js';
+import { figure, sleep, waitUntil, waitWithProgress } from './support.js';
 
 const EVENTS = 5000;
 const CLIENTS = 4;
@@ -73,8 +73,10 @@ describe('live stream under random disconnects', () => {
         WebSocket: classFor(c) as never,
       });
       subs.push(
+        // From `start`: every event after it must arrive. (Without `since` a client that gets
+        // its first snapshot late, on a loaded machine, rightly skips what the snapshot holds.)
         sigap.live.subscribe(
-          {},
+          { since: start },
           {
             onMessage: (m) => received[c]!.push(m.seq),
             onStatus: (s) => statuses[c]!.push(s),
@@ -93,12 +95,20 @@ describe('live stream under random disconnects', () => {
       const writer = async (w: number) => {
         for (let i = w; i < EVENTS; i += 8) {
           const unit = unitRows[i % unitRows.length]!.id;
-          const res = await server.app.inject({
-            method: 'POST',
-            url: `/v1/units/${unit}/position`,
-            headers: bearer(server.demo.keys.dispatcher),
-            payload: { lon: 112.7 + (i % 100) / 10_000, lat: -7.45 + (i % 50) / 10_000, accuracyM: 5 },
-          });
+          const send = () =>
+            server.app.inject({
+              method: 'POST',
+              url: `/v1/units/${unit}/position`,
+              headers: bearer(server.demo.keys.dispatcher),
+              payload: { lon: 112.7 + (i % 100) / 10_000, lat: -7.45 + (i % 50) / 10_000, accuracyM: 5 },
+            });
+          let res = await send();
+          // A busy server may say 503 + Retry-After: a real client comes back, and so do we
+          // (the guarantee under test is delivery, not how many writes a loaded machine takes).
+          for (let tries = 0; res.statusCode === 503 && tries < 100; tries++) {
+            await sleep(200);
+            res = await send();
+          }
           if (res.statusCode !== 200) throw new Error(`position ${i}: ${res.statusCode} ${res.body}`);
           written++;
           // Two reports racing for one unit: the one whose transaction started earlier is older
@@ -143,12 +153,26 @@ describe('live stream under random disconnects', () => {
       const expected = rows.map((r) => r.seq);
       expect(expected.length).toBe(applied);
       expect(applied).toBeGreaterThan(EVENTS * 0.95);
-      const deliveryMs = await waitUntil(
-        'every client to catch up',
-        () => received.every((r) => r.filter((s) => s > start).length >= expected.length),
-        60_000,
-        50,
-      );
+      // Slow is fine on a loaded machine; stuck is a bug: fail only when no client has received
+      // anything for 45 s while some are still behind, and say where each one stands.
+      const behind = () => received.map((r) => expected.length - r.filter((s) => s > start).length);
+      const deliveryMs = await waitWithProgress('every client to catch up', {
+        done: () => behind().every((n) => n <= 0),
+        progress: () => received.reduce((n, r) => n + r.length, 0),
+        describe: () =>
+          JSON.stringify(
+            subs.map((sub, c) => ({
+              client: c,
+              status: sub.status,
+              behind: behind()[c],
+              lastSeq: received[c]!.at(-1) ?? null,
+              statuses: statuses[c]!.slice(-5),
+            })),
+          ),
+        stallMs: 45_000,
+        capMs: 400_000,
+        everyMs: 50,
+      });
       await sleep(300); // anything extra (a duplicate) would arrive now
 
       const perClient = received.map((r) => {
@@ -185,5 +209,5 @@ describe('live stream under random disconnects', () => {
     } finally {
       for (const s of subs) s.close();
     }
-  }, 200_000);
+  }, 600_000);
 });

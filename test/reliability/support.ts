@@ -61,6 +61,43 @@ export async function waitUntil(
   }
 }
 
+/**
+ * Waits until `done()` while telling slow from stuck: it fails when `progress()` (a count that
+ * grows while work gets done) has not moved for `stallMs`, saying `describe()`; a slow machine
+ * that keeps moving gets up to `capMs`. Returns the time waited.
+ */
+export async function waitWithProgress(
+  what: string,
+  opts: {
+    done: () => boolean;
+    progress: () => number;
+    describe: () => string;
+    stallMs: number;
+    capMs: number;
+    everyMs?: number;
+  },
+): Promise<number> {
+  const started = Date.now();
+  let last = opts.progress();
+  let movedAt = started;
+  for (;;) {
+    if (opts.done()) return Date.now() - started;
+    const now = Date.now();
+    const current = opts.progress();
+    if (current !== last) {
+      last = current;
+      movedAt = now;
+    }
+    if (now - movedAt > opts.stallMs)
+      throw new Error(`stuck: no progress for ${opts.stallMs} ms waiting for ${what}: ${opts.describe()}`);
+    if (now - started > opts.capMs)
+      throw new Error(
+        `still moving but not done after ${opts.capMs} ms waiting for ${what}: ${opts.describe()}`,
+      );
+    await sleep(opts.everyMs ?? 100);
+  }
+}
+
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -37,8 +37,10 @@ export interface ClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Per attempt, in ms. Default 15 000. */
   timeoutMs?: number;
-  /** Retries after the first attempt. Default 3. */
+  /** Retries after the first attempt, at least. Default 3. */
   retries?: number;
+  /** Keep retrying a failed request (past `retries`) until this long after its first attempt. Default 30 000 ms. */
+  retryWindowMs?: number;
   /** Advanced queue settings (`autoFlush`, backoff, storage key...). */
   queue?: Omit<SubmissionQueueOptions, 'transport' | 'storage'>;
 }
@@ -65,6 +67,7 @@ export class SigapClient {
       ...(options.fetch !== undefined && { fetch: options.fetch }),
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       ...(options.retries !== undefined && { maxRetries: options.retries }),
+      ...(options.retryWindowMs !== undefined && { retryWindowMs: options.retryWindowMs }),
     });
     this.queue = new SubmissionQueue({
       ...options.queue,

@@ -45,12 +45,17 @@ export function recorder() {
 /** A transport that records backoff delays instead of waiting, and jitters with random() = 0.5. */
 export function fastTransport(opts: Partial<TransportOptions> = {}) {
   const delays: number[] = [];
+  // The clock moves only when the transport sleeps, so the retry window is deterministic.
+  let clock = 0;
   const transport = new Transport({
     baseUrl: BASE,
     apiKey: 'sk_test_123',
     random: () => 0.5,
+    now: () => clock,
+    retryWindowMs: 0,
     sleep: async (ms) => {
       delays.push(ms);
+      clock += ms;
     },
     ...opts,
   });

@@ -34,6 +34,36 @@ describe('retries', () => {
     expect(delays).toHaveLength(3);
   });
 
+  it('outlasts a 15 s server restart: retries past maxRetries until the retry window is spent', async () => {
+    let slept: number[] = [];
+    let attempts = 0;
+    server.use(
+      http.post(`${BASE}/v1/incidents`, () => {
+        attempts += 1;
+        // Connection refused while the server restarts: 15 s of the transport's own clock.
+        const down = slept.reduce((a, b) => a + b, 0) < 15_000;
+        return down ? HttpResponse.error() : HttpResponse.json({ ok: true }, { status: 201 });
+      }),
+    );
+    const { transport, delays } = fastTransport({ retryWindowMs: 30_000 });
+    slept = delays;
+    const res = await transport.request({ method: 'POST', path: '/v1/incidents', body: {} });
+    expect(res).toEqual({ ok: true });
+    expect(attempts).toBeGreaterThan(4); // more than maxRetries + 1: the window kept it going
+  });
+
+  it('gives up with the last error once the retry window is spent, and not before', async () => {
+    server.use(http.post(`${BASE}/v1/incidents`, () => HttpResponse.error()));
+    const { transport, delays } = fastTransport({ retryWindowMs: 30_000 });
+    const err = await transport
+      .request({ method: 'POST', path: '/v1/incidents', body: {} })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    const total = delays.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(30_000);
+    expect(total - delays.at(-1)!).toBeLessThan(30_000);
+  });
+
   it('honours Retry-After in seconds on 429 and as an HTTP date on 503, without jitter', async () => {
     let i = 0;
     const now = Date.parse('2026-11-23T07:00:00Z');

@@ -32,6 +32,7 @@ function client(opts: Parameters<typeof createClient>[0] | object = {}) {
     baseUrl: BASE,
     apiKey: 'sk_test',
     retries: 2,
+    retryWindowMs: 0,
     queue: { autoFlush: false, onlineTarget: null },
     ...opts,
   });

@@ -370,3 +370,50 @@ describe('several server instances', () => {
     },
   );
 });
+
+describe('authentication while the database is busy', () => {
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'closes with 1013 (come back later), never 4401, when the key cannot be checked; the same key then connects',
+    async () => {
+      // One pooled connection, held by a transaction: the key look-up cannot get a connection.
+      const dbBusy = await openPostgresDb({
+        url: t.url!,
+        poolMax: 1,
+        connectTimeoutMs: 5000,
+        acquireTimeoutMs: 300,
+      });
+      const appBusy = await buildTestApp(dbBusy, { LIVE_POLL_MS: '60000' });
+      const baseBusy = await listen(appBusy);
+      let release!: () => void;
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const holding = dbBusy.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        await held;
+      });
+      try {
+        const refused = connect(demo.keys.viewer, '', baseBusy);
+        await refused.until(() => refused.closed !== null, 30_000, 'the close');
+        expect(refused.closed!.code).toBe(1013);
+        expect(refused.closed!.reason).toContain('since');
+
+        release();
+        await holding;
+        const accepted = connect(demo.keys.viewer, '', baseBusy);
+        await accepted.until(
+          () => accepted.messages.some((m) => m.type === 'snapshot' || m.type === 'keepalive'),
+          30_000,
+          'the stream',
+        );
+        expect(accepted.closed).toBeNull();
+      } finally {
+        release();
+        await holding.catch(() => undefined);
+        await appBusy.close();
+        await dbBusy.close();
+      }
+    },
+    90_000,
+  );
+});

@@ -203,7 +203,7 @@ export class LiveSubscription {
       const body = { code: `SIGAP_ERR_${codes[code]}`, message: reason || `live stream closed (${code})` };
       this.fatal(APIError.generate(code - 4000, body, undefined));
     } else {
-      // 4000 (too slow), 1001 (server going away), 1011, 1006 (dropped): resume with since.
+      // 4000 (too slow), 1001 (going away), 1011/1013 (server trouble), 1006 (dropped): resume with since.
       this.socketFailed(code === 4000);
     }
   }

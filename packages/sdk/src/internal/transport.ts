@@ -61,8 +61,13 @@ export interface TransportOptions {
   fetch?: FetchLike;
   /** Per attempt. Default 15 000 ms. */
   timeoutMs?: number;
-  /** Default 3 (so at most 4 attempts). */
+  /** At least this many retries of a retryable failure (exactly, per call or when 0). Default 3. */
   maxRetries?: number;
+  /**
+   * After `maxRetries`, keep retrying until this long has passed since the first attempt, so
+   * a server restart (up to ~15 s) never makes a write give up. Default 30 000 ms.
+   */
+  retryWindowMs?: number;
   /** Backoff base. Default 500 ms. */
   retryBaseMs?: number;
   /** Backoff cap, and the longest `Retry-After` the SDK will wait for. Default 30 000 ms. */
@@ -145,6 +150,7 @@ export class Transport {
     const url = this.buildUrl(params.path, params.query);
     const body = params.body === undefined ? undefined : JSON.stringify(params.body);
 
+    const started = this.now();
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) throw new AbortError(undefined, { cause: signal.reason });
       const headers = this.buildHeaders(params, idempotencyKey, body !== undefined, retry);
@@ -152,7 +158,11 @@ export class Transport {
         const res = await this.attempt<T>(url, params.method, headers, body, params);
         return { ...res, retries: retry };
       } catch (err) {
-        if (retry >= maxRetries || !isRetryable(err)) throw err;
+        // A per-call maxRetries is an exact count; the client-wide one a minimum (0: no retries).
+        const windowMs =
+          params.maxRetries === undefined && maxRetries > 0 ? (this.opts.retryWindowMs ?? 30_000) : 0;
+        const spent = retry >= maxRetries && this.now() - started >= windowMs;
+        if (spent || !isRetryable(err)) throw err;
         const delay = this.retryDelayMs(err as SigapError, retry);
         // The server asked us to wait longer than we are willing to block a caller: give up
         // now and let the error (it carries `retryAfter`) decide, rather than retrying early

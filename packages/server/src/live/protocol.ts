@@ -16,6 +16,12 @@ export const CLOSE = {
   /** The server is shutting down: reconnect (to another instance) with `since`. */
   GOING_AWAY: 1001,
   INTERNAL: 1011,
+  /**
+   * The server could not check the credentials right now (database busy or away): the key
+   * may well be good, so the client reconnects with `since` after a back-off. Never 4401,
+   * which tells a client its key was refused and ends its subscription.
+   */
+  TRY_AGAIN_LATER: 1013,
 } as const;
 
 export interface LiveFilters {

@@ -195,11 +195,20 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         try {
           principal = await principalFor(app, request);
         } catch (error) {
-          const forbidden = error instanceof ApiError && error.code === 'SIGAP_ERR_FORBIDDEN';
-          socket.close(
-            forbidden ? CLOSE.FORBIDDEN : CLOSE.UNAUTHENTICATED,
-            closeReason(error instanceof ApiError ? error.message : 'authentication failed'),
-          );
+          // Only a refused credential is 4401/4403. A database that is busy or away is the
+          // server's failure: 1013 with `since`, so the client backs off and comes back.
+          const refused =
+            error instanceof ApiError &&
+            (error.code === 'SIGAP_ERR_FORBIDDEN' || error.code === 'SIGAP_ERR_UNAUTHENTICATED');
+          if (refused) {
+            socket.close(
+              error.code === 'SIGAP_ERR_FORBIDDEN' ? CLOSE.FORBIDDEN : CLOSE.UNAUTHENTICATED,
+              closeReason(error.message),
+            );
+          } else {
+            request.log.warn({ err: error }, 'live stream: could not authenticate, database busy');
+            socket.close(CLOSE.TRY_AGAIN_LATER, 'server busy; reconnect with since');
+          }
           return;
         }
         const parsed = parseLiveQuery(request.query as Record<string, unknown>);
