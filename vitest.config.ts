@@ -12,7 +12,9 @@ export default defineConfig({
     maxWorkers: 2,
     // Node 20 has the WHATWG WebSocket only behind this flag; msw's `ws` API and the SDK need it.
     execArgv: ['--experimental-websocket'],
-    testTimeout: 30_000,
+    // Generous: a deadline only catches a hang. Tests wait for conditions, never for a time, so
+    // a busy 2-core machine (CI beside other work) slows them down without failing them.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
       {

@@ -63,6 +63,12 @@ const SETTING = {
     description:
       'calls logged from one number in a minute before further ones are refused with 429 (a flood, not a caller)',
   }),
+  anonymousCallRateLimitPerMinute: Type.Integer({
+    minimum: 1,
+    maximum: 100_000,
+    description:
+      'calls without a usable number (withheld, anonymous, garbled) logged per minute, all together, before more are refused with 429',
+  }),
 };
 
 /** The effective settings: the tenant's overrides on top of the built-in defaults. */
@@ -98,6 +104,7 @@ export const TenantSettingsOverrides = Type.Object({
   duplicateWindowMinutes: Type.Optional(SETTING.duplicateWindowMinutes),
   autoDispatchP1: Type.Optional(SETTING.autoDispatchP1),
   callerRateLimitPerMinute: Type.Optional(SETTING.callerRateLimitPerMinute),
+  anonymousCallRateLimitPerMinute: Type.Optional(SETTING.anonymousCallRateLimitPerMinute),
 });
 export type TenantSettingsOverrides = Static<typeof TenantSettingsOverrides>;
 
@@ -133,6 +140,7 @@ export const TenantSettingsPatch = Type.Object(
     duplicateWindowMinutes: Type.Optional(Nullable(SETTING.duplicateWindowMinutes)),
     autoDispatchP1: Type.Optional(Nullable(SETTING.autoDispatchP1)),
     callerRateLimitPerMinute: Type.Optional(Nullable(SETTING.callerRateLimitPerMinute)),
+    anonymousCallRateLimitPerMinute: Type.Optional(Nullable(SETTING.anonymousCallRateLimitPerMinute)),
   },
   { additionalProperties: false },
 );

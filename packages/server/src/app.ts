@@ -71,6 +71,16 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Nobody holds a connection or a half-sent request for free (see "Under load" in the README):
+    // a request must arrive whole within requestTimeout (else 408), an idle socket closes.
+    requestTimeout: config.limits.requestTimeoutMs,
+    connectionTimeout: config.limits.connectionTimeoutMs,
+    keepAliveTimeout: config.limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(config.limits.requestTimeoutMs, 20_000),
+      // Node checks those timeouts on this interval (default 30 s): check every second.
+      connectionsCheckingInterval: 1_000,
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

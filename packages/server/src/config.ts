@@ -34,6 +34,18 @@ const EnvSchema = Type.Object({
   MAX_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
   MAX_HEAP_MB: Type.Integer({ minimum: 64, maximum: 65_536, default: 1536 }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  WORK_SLOTS: Type.Integer({
+    minimum: 0,
+    maximum: 10_000,
+    default: 0,
+    description: 'requests doing work at once (0 = the database pool size; 4 embedded)',
+  }),
+  MAX_REQUESTS_PER_CLIENT: Type.Integer({ minimum: 1, maximum: 100_000, default: 64 }),
+  MAX_CONNECTIONS_PER_ADDRESS: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 256 }),
+  MAX_AUTH_FAILURES_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 60 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 600_000, default: 30_000 }),
+  CONNECTION_TIMEOUT_MS: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000 }),
+  KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
   LIVE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
   LIVE_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2000 }),
   LIVE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 4 * 1024 * 1024 }),
@@ -57,6 +69,22 @@ export interface Config {
   readonly maxHeapBytes: number;
   /** Event-loop delay past which requests are shed; 0 = not checked. */
   readonly maxEventLoopDelayMs: number;
+  /** Admission control and connection limits (plugins/admission.ts, plugins/protection.ts). */
+  readonly limits: {
+    /** Requests doing work at once, shared by the work classes (intake has a reserve). */
+    readonly workSlots: number;
+    /** Requests one API key (or address without a key) may have in progress at once. */
+    readonly maxRequestsPerClient: number;
+    /** Open connections from one address; 0 = no cap (behind a reverse proxy). */
+    readonly maxConnectionsPerAddress: number;
+    /** Refused keys per address and minute before an address's unknown keys are not looked up. */
+    readonly maxAuthFailuresPerMinute: number;
+    /** A request (headers and body) must arrive within this; then 408. */
+    readonly requestTimeoutMs: number;
+    /** An idle socket is closed after this. */
+    readonly connectionTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
   /** External geocoder (Nominatim or Photon) besides the built-in gazetteer; off by default. */
   readonly geocoder: GeocoderConfig;
   /** Road travel times from OSRM's table service; straight-line estimates when unset. */
@@ -158,12 +186,32 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
     maxInFlight: parsed.MAX_IN_FLIGHT,
     maxHeapBytes: parsed.MAX_HEAP_MB * 1024 * 1024,
     maxEventLoopDelayMs: parsed.MAX_EVENT_LOOP_DELAY_MS,
+    limits: Object.freeze({
+      workSlots:
+        parsed.WORK_SLOTS > 0
+          ? parsed.WORK_SLOTS
+          : database.backend === 'postgres'
+            ? database.poolMax
+            : EMBEDDED_WORK_SLOTS,
+      maxRequestsPerClient: parsed.MAX_REQUESTS_PER_CLIENT,
+      maxConnectionsPerAddress: parsed.MAX_CONNECTIONS_PER_ADDRESS,
+      maxAuthFailuresPerMinute: parsed.MAX_AUTH_FAILURES_PER_MINUTE,
+      requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+      connectionTimeoutMs: parsed.CONNECTION_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.KEEP_ALIVE_TIMEOUT_MS,
+    }),
     osrm: parsed.OSRM_URL
       ? Object.freeze({ url: checkHttpUrl('OSRM_URL', parsed.OSRM_URL), timeoutMs: parsed.OSRM_TIMEOUT_MS })
       : null,
     database: Object.freeze(database),
   });
 }
+
+/**
+ * PGlite runs one statement at a time in the server's own thread: a few requests in progress
+ * keep it busy, more only lengthen every request's wait (they queue in admission instead).
+ */
+const EMBEDDED_WORK_SLOTS = 4;
 
 function checkDatabaseUrl(value: string): string {
   let url: URL;

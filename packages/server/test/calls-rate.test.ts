@@ -46,4 +46,33 @@ describe('per-caller-number rate limit', () => {
     );
     expect(rows[0]!.n).toBe(3); // refused calls write nothing
   });
+
+  it('holds under concurrency: 60 simultaneous calls from one number store exactly the limit', async () => {
+    await t.db.query(
+      `UPDATE tenants SET settings = settings || '{"callerRateLimitPerMinute": 20}'::jsonb WHERE id = $1`,
+      [demo.tenantId],
+    );
+    const results = await Promise.all(Array.from({ length: 60 }, () => log('081355550060')));
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    const { rows } = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM calls WHERE caller_e164 = '+6281355550060'`,
+    );
+    expect(rows[0]!.n).toBe(20);
+  }, 120_000);
+
+  it('gives calls without a usable number their own shared budget', async () => {
+    await t.db.query(
+      `UPDATE tenants SET settings = settings || '{"anonymousCallRateLimitPerMinute": 2}'::jsonb WHERE id = $1`,
+      [demo.tenantId],
+    );
+    const statuses = [];
+    for (const n of ['anonymous', 'private', '112', 'x']) statuses.push((await log(n)).statusCode);
+    expect(statuses).toEqual([201, 201, 429, 429]);
+    const limited = await log('withheld');
+    expect(limited.json().message).toContain('without a caller number');
+    // A real number is not affected by the anonymous budget.
+    expect((await log('081355550003')).statusCode).toBe(201);
+  });
 });

@@ -45,7 +45,7 @@ async function run(args: string[], options: Record<string, unknown>) {
   }
 }
 
-describe('sigap import', () => {
+describe('sigap import', { timeout: 180_000 }, () => {
   it('refuses bad usage with 64 before touching the database', async () => {
     expect((await run(['things', 'x.geojson'], { tenant: '35.15' })).code).toBe(64);
     expect((await run(['places'], { tenant: '35.15' })).code).toBe(64);

@@ -39,7 +39,7 @@ export const authPlugin = fp(
       const secret = readKey(request);
       if (!secret)
         throw new ApiError('SIGAP_ERR_UNAUTHENTICATED', 'Send an API key: Authorization: Bearer <key>.');
-      const principal = await authenticate(app, secret);
+      const principal = await authenticateRequest(app, request, secret);
       if (!principal) throw new ApiError('SIGAP_ERR_UNAUTHENTICATED', 'The API key is unknown or revoked.');
       request.principal = principal;
       if (!roles.includes(principal.role)) {
@@ -61,6 +61,30 @@ export function readKey(request: FastifyRequest): string | null {
   }
   const alt = request.headers['x-api-key'];
   return typeof alt === 'string' && alt.length > 0 ? alt : null;
+}
+
+/**
+ * `authenticate` behind the address's failure budget (see auth/guard.ts): an address that keeps
+ * sending unknown keys gets 429 without a database look-up; accepted keys always pass.
+ */
+export async function authenticateRequest(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  secret: string,
+): Promise<Principal | null> {
+  if (!app.authGuard.mayLookUp(request.ip, secret)) {
+    throw new ApiError(
+      'SIGAP_ERR_RATE_LIMITED',
+      'Too many unknown API keys from this address; retry later.',
+      {
+        retryAfterSeconds: 60,
+      },
+    );
+  }
+  const principal = await authenticate(app, secret);
+  if (principal) app.authGuard.accept(secret);
+  else app.authGuard.refused(request.ip);
+  return principal;
 }
 
 export async function authenticate(app: FastifyInstance, secret: string): Promise<Principal | null> {

@@ -241,16 +241,22 @@ const CLASSIFICATION_FIELDS = [
  * Refuses a number that has logged `callerRateLimitPerMinute` calls within the last minute:
  * 429 with the seconds until the oldest of them leaves the window. Counted from the calls
  * themselves (the calls_caller index), so every server instance applies the same limit.
+ * Calls without a usable number share one budget, `anonymousCallRateLimitPerMinute`.
+ *
+ * The transaction first takes an advisory lock on (tenant, number), held to COMMIT: 60
+ * concurrent calls from one number are counted one after another, each seeing the ones
+ * committed before it, so exactly the limit gets through (a bare count would let every
+ * concurrent request see the same "19" and all pass).
  */
 async function checkCallerRate(tx: Queryable, tenantId: string, e164: string | null): Promise<void> {
-  if (!e164) return;
-  const { rows } = await tx.query<{ settings: unknown; n: number; oldest: Date | null }>(
-    `SELECT (SELECT settings FROM tenants WHERE id = $1) AS settings, count(*)::int AS n, min(created_at) AS oldest
-       FROM calls WHERE tenant_id = $1 AND caller_e164 = $2 AND created_at > now() - interval '1 minute'`,
-    [tenantId, e164],
+  await run(tx, sql.lockCallerNumber(tenantId, e164));
+  const { rows } = await run<{ settings: unknown; n: number; oldest: Date | null }>(
+    tx,
+    sql.recentCallsFromNumber(tenantId, e164),
   );
   const { n, oldest, settings } = rows[0]!;
-  const limit = resolveSettings(settings).callerRateLimitPerMinute;
+  const resolved = resolveSettings(settings);
+  const limit = e164 ? resolved.callerRateLimitPerMinute : resolved.anonymousCallRateLimitPerMinute;
   if (n < limit) return;
   const retryAfterSeconds = Math.max(
     1,
@@ -258,10 +264,10 @@ async function checkCallerRate(tx: Queryable, tenantId: string, e164: string | n
   );
   throw new ApiError(
     'SIGAP_ERR_RATE_LIMITED',
-    `This number logged ${n} calls in the last minute (limit ${limit}).`,
-    {
-      retryAfterSeconds,
-    },
+    e164
+      ? `This number logged ${n} calls in the last minute (limit ${limit}).`
+      : `${n} calls without a caller number were logged in the last minute (limit ${limit}).`,
+    { retryAfterSeconds },
   );
 }
 

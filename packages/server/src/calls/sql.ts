@@ -36,6 +36,30 @@ export function tenantSettings(tenantId: string): Sql {
   return { text: 'SELECT settings FROM tenants WHERE id = $1', values: [tenantId] };
 }
 
+/**
+ * Serialises calls from one number (or from no number) within a tenant until COMMIT, so the
+ * per-number limit counts them one at a time. hashtextextended gives the 64-bit lock key; a
+ * collision between two numbers only makes them wait for each other, never miscounts.
+ */
+export function lockCallerNumber(tenantId: string, e164: string | null): Sql {
+  return {
+    text: `SELECT pg_advisory_xact_lock(hashtextextended('sigap.calls:' || $1 || ':' || $2, 0))`,
+    values: [tenantId, e164 ?? 'no-number'],
+  };
+}
+
+/** Calls logged in the last minute from `e164` (or without a usable number), with the settings. */
+export function recentCallsFromNumber(tenantId: string, e164: string | null): Sql {
+  // `= $2` or `IS NULL`, not IS NOT DISTINCT FROM: both forms can use calls_caller.
+  const caller = e164 === null ? 'caller_e164 IS NULL' : 'caller_e164 = $2';
+  return {
+    text: `SELECT (SELECT settings FROM tenants WHERE id = $1) AS settings, count(*)::int AS n, min(created_at) AS oldest
+             FROM calls
+            WHERE tenant_id = $1 AND ${caller} AND created_at > now() - interval '1 minute'`,
+    values: e164 === null ? [tenantId] : [tenantId, e164],
+  };
+}
+
 export interface NewCall {
   channel: string;
   callerNumber: string | null;

@@ -4,7 +4,7 @@ import websocket from '@fastify/websocket';
 import { ErrorResponse } from '@sigap/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { authenticate, principalOf, readKey } from '../auth/plugin.js';
+import { authenticateRequest, principalOf, readKey } from '../auth/plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { withTenant } from '../db/tenant.js';
 import { ApiError } from '../errors.js';
@@ -216,8 +216,16 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
           socket.close(CLOSE.BAD_REQUEST, closeReason(parsed.error));
           return;
         }
-        await hub.attach(socket, principal, parsed.filters, parsed.since);
+        // The snapshot or catch-up is work like a report: it waits for a `snapshot` slot and
+        // gives way to intake when the server is busy (1013: come back with since).
+        await app.admission.run('snapshot', () =>
+          hub.attach(socket, principal, parsed.filters, parsed.since),
+        );
       })().catch((err: unknown) => {
+        if (err instanceof ApiError && err.code === 'SIGAP_ERR_UNAVAILABLE') {
+          socket.close(CLOSE.TRY_AGAIN_LATER, 'server busy; reconnect with since');
+          return;
+        }
         request.log.warn({ err }, 'live stream: connection setup failed');
         socket.close(CLOSE.INTERNAL, 'internal error; reconnect with since');
       });
@@ -230,7 +238,7 @@ async function principalFor(app: FastifyInstance, request: FastifyRequest): Prom
   const key = readKey(request);
   let principal: Principal | null = null;
   if (key) {
-    principal = await authenticate(app, key);
+    principal = await authenticateRequest(app, request, key);
   } else {
     const token = (request.query as { token?: unknown }).token;
     if (typeof token === 'string' && token.startsWith('slt_') && token.length < 100) {

@@ -137,6 +137,12 @@ export interface TenantSettings {
    * flooding the line through an app, not a person in trouble (no one places 20 calls a minute).
    */
   callerRateLimitPerMinute: number;
+  /**
+   * Calls without a usable number (withheld, `anonymous`, garbled caller ID) share one budget
+   * a minute: generous, since real callers withhold numbers too, but an app cannot flood the
+   * log by leaving the number out.
+   */
+  anonymousCallRateLimitPerMinute: number;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -154,6 +160,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   duplicateWindowMinutes: 30,
   autoDispatchP1: false,
   callerRateLimitPerMinute: 20,
+  anonymousCallRateLimitPerMinute: 120,
 };
 
 /** Stored settings are partial overrides of the defaults (so new settings get sensible values). */

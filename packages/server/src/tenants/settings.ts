@@ -12,6 +12,7 @@ const SCALAR_KEYS = [
   'duplicateWindowMinutes',
   'autoDispatchP1',
   'callerRateLimitPerMinute',
+  'anonymousCallRateLimitPerMinute',
 ] as const satisfies readonly (keyof TenantSettings)[];
 
 type Overrides = TenantSettingsOverrides;

@@ -31,7 +31,7 @@ export class TestLiveClient {
   }
 
   /** Resolves when `predicate` holds (checked after every message and on close), or rejects after `ms`. */
-  async until(predicate: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+  async until(predicate: () => boolean, ms = 60_000, what = 'condition'): Promise<void> {
     const deadline = Date.now() + ms;
     while (!predicate()) {
       const left = deadline - Date.now();
