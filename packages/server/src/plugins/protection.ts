@@ -28,7 +28,7 @@ const ALWAYS_ANSWERED = new Set(['/healthz', '/readyz']);
 
 /**
  * What keeps the server standing: security headers (helmet), a CORS allowlist, rate limits per
- * accepted API key (per address otherwise, checked before any key look-up), caps on open
+ * API key (per address without one, checked before any key look-up), caps on open
  * connections per address and on requests in progress per client, admission control by work
  * class (plugins/admission.ts) and load shedding on event-loop delay and heap, which sheds the
  * least urgent classes first. Beyond capacity clients get a quick 503 (or 429) with
@@ -65,16 +65,17 @@ export const protectionPlugin = fp(
 
     await app.register(rateLimit, {
       // Not per route (route hooks run after the app's, i.e. after authentication): one
-      // app-level onRequest hook, added below before the auth plugin's, so a flood of
-      // requests with made-up keys is refused before any key look-up.
+      // app-level onRequest hook, added below before the auth plugin's, so a flood is
+      // refused before any key look-up.
       global: false,
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      // One bucket per API key this process has accepted (hashed: the bucket key may be
-      // logged), else per client address: made-up keys cannot each open a fresh bucket.
+      // One bucket per API key (hashed: the bucket key may be logged), else per address.
+      // Made-up keys each get a bucket too, but past MAX_AUTH_FAILURES_PER_MINUTE refused
+      // keys an address gets 429 before any look-up (auth/guard.ts), so they cost nothing.
       keyGenerator: (request) => {
         const key = readKey(request);
-        return key && authGuard.isAccepted(key) ? `key:${AuthGuard.fingerprint(key)}` : `ip:${request.ip}`;
+        return key ? `key:${AuthGuard.fingerprint(key)}` : `ip:${request.ip}`;
       },
       allowList: (request) => ALWAYS_ANSWERED.has(request.routeOptions.url ?? ''),
       errorResponseBuilder: (_request, context) =>
