@@ -148,7 +148,12 @@ async function bareBroadcast(
 
 /** The stream from the current head: `since` skips the snapshot, as a reconnecting wall-board does. */
 async function liveUrl(ctx: Context): Promise<string> {
-  const res = await fetch(`${ctx.server.url}/v1/events`, { headers: bearer(ctx.keys.viewer) });
+  // A server still working off the previous step's queue may say 503: come back, as clients do.
+  let res = await fetch(`${ctx.server.url}/v1/events`, { headers: bearer(ctx.keys.viewer) });
+  for (let tries = 0; res.status === 503 && tries < 60; tries++) {
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 1)));
+    res = await fetch(`${ctx.server.url}/v1/events`, { headers: bearer(ctx.keys.viewer) });
+  }
   if (!res.ok) throw new Error(`GET /v1/events answered ${res.status}`);
   const { seq } = (await res.json()) as { seq: number };
   return `${ctx.server.url.replace(/^http/, 'ws')}/v1/live?since=${seq}`;

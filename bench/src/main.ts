@@ -28,6 +28,7 @@ import {
   seedDemo,
 } from './lib/database.js';
 import { copyDemoTenant, loadHistory } from './lib/dataset.js';
+import { captureIntake, replayScript as replayScriptOf } from './lib/intake-replay.js';
 import { resultsDir, serverCli } from './lib/paths.js';
 import { BASELINE_TABLE_SQL, findPgbench } from './lib/pgbench.js';
 import { makePlan, type Plan } from './lib/plan.js';
@@ -35,6 +36,7 @@ import { errorRow, notAvailable, type Row, renderTable } from './lib/report.js';
 import type { Db } from './lib/server-internals.js';
 import { type Backend, startSigap } from './lib/sigap.js';
 import { nearestUnit } from './nearest.js';
+import { overload } from './overload.js';
 import { reports } from './reports.js';
 
 const { values } = parseArgs({
@@ -75,6 +77,7 @@ async function cleanUp() {
 }
 
 const pgbenchTps = new Map<number, number>();
+const replayTps = new Map<number, number>();
 /** Copies of the demo tenant (areas, agencies, units) for the intake-over-tenants diagnostic. */
 const SPREAD_TENANTS = 8;
 const machine = {
@@ -153,6 +156,7 @@ async function runBackend(backend: Backend) {
 
   let keys: DemoKeys;
   const spreadKeys: string[] = [];
+  let replayScript: string | null = null;
   try {
     log(`${backend}: migrating, demo tenant, ${plan.historyIncidents.toLocaleString('en')} past incidents`);
     keys = await seedDemo(db);
@@ -167,6 +171,8 @@ async function runBackend(backend: Backend) {
       const [row] = await db.query<{ v: string }>('SELECT postgis_lib_version() AS v').then((r) => r.rows);
       machine.postgis = row?.v ?? null;
       await db.exec(BASELINE_TABLE_SQL);
+      log(`${backend}: capturing one intake's statements for the pgbench replay`);
+      replayScript = replayScript ?? replayScriptOf(await captureIntake(db, keys.callTaker));
     }
     log(`${backend}: nearest unit (${plan.unitSizes.join(', ')} units)`);
     rows.push(...(await guard(backend, 'nearest unit', () => nearestUnit(db, backend, plan))));
@@ -185,12 +191,15 @@ async function runBackend(backend: Backend) {
     database,
     pgbenchPath: findPgbench(),
     pgbenchTps,
+    replayScript,
+    replayTps,
     spreadKeys,
   };
   const steps: [string, () => Promise<Row | Row[]>][] = [
     ['HTTP overhead', () => httpOverhead(ctx)],
     ['intake throughput', () => intakeThroughput(ctx)],
     ['intake latency', () => intakeLatency(ctx)],
+    ['overload', () => overload(ctx)],
     ['live fan-out and memory', () => fanout(ctx)],
     ['geocoding', () => geocoding(ctx)],
     ['reports', () => reports(ctx)],

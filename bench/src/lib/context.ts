@@ -13,6 +13,10 @@ export interface Context {
   pgbenchPath: string | null;
   /** pgbench tps by client count from the PostgreSQL phase; the embedded rows compare with them too. */
   pgbenchTps: Map<number, number>;
+  /** The intake replay script (lib/intake-replay.ts), captured on the PostgreSQL phase's database. */
+  replayScript: string | null;
+  /** Its tps by client count from the PostgreSQL phase; the embedded rows are compared with them. */
+  replayTps: Map<number, number>;
   /** Call-taker keys of copies of the demo tenant: intake spread over tenants (a diagnostic). */
   spreadKeys: string[];
 }

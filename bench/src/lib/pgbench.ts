@@ -40,18 +40,25 @@ VALUES ('35.15', gen_random_uuid()::text, 'verified', 'fire', 'P1', 'Laporan war
   'Pelapor Bench', '+6281234567890');
 `;
 
+/**
+ * Runs pgbench for `durationSec` at `clients` connections. Default script: the single-row
+ * INSERT above (the physical floor); `options.script` replays something else, e.g. a whole
+ * intake (lib/intake-replay.ts), in the simple protocol its literals need.
+ */
 export async function pgbench(
   pgbenchPath: string,
   database: string,
   clients: number,
   durationSec: number,
-): Promise<{ tps: number; latencyMs: number }> {
-  const script = join(tmpdir(), `sigap-bench-${process.pid}.sql`);
-  await writeFile(script, SCRIPT);
+  options: { script?: string; protocol?: 'simple' | 'extended' } = {},
+): Promise<{ tps: number; latencyMs: number; failed: number }> {
+  const script = join(tmpdir(), `sigap-bench-${process.pid}-${Date.now()}.sql`);
+  await writeFile(script, options.script ?? SCRIPT);
   const url = new URL(ADMIN_URL);
   // pgbench takes whole seconds.
   const seconds = String(Math.max(1, Math.round(durationSec)));
-  const args = ['-n', '-M', 'extended', '-c', String(clients), '-j', '2', '-T', seconds];
+  const protocol = options.protocol ?? 'extended';
+  const args = ['-n', '-M', protocol, '-c', String(clients), '-j', '2', '-T', seconds];
   args.push(
     '-f',
     script,
@@ -69,6 +76,7 @@ export async function pgbench(
   }).finally(() => rm(script, { force: true }));
   const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1]);
   const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]);
+  const failed = Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0);
   if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
-  return { tps, latencyMs };
+  return { tps, latencyMs, failed };
 }

@@ -5,7 +5,7 @@
  * server runs it. Imported from the sources (tsx compiles them); the server under load is
  * always the built CLI in its own process.
  */
-export { migrate, openDatabase } from '@sigap/server';
+export { buildApp, loadConfig, migrate, openDatabase } from '@sigap/server';
 export type { Db, Queryable } from '../../../packages/server/src/db/index.js';
 export { withTenant } from '../../../packages/server/src/db/tenant.js';
 export { recommendUnits } from '../../../packages/server/src/dispatch/recommend.js';

@@ -17,6 +17,10 @@ export interface OpenLoopInput {
   maxWaitSec?: number;
   /** Return when each created incident's event was answered (for the fan-out writer). */
   collectSeq?: boolean;
+  /** GET this path (200 = answered) instead of posting incidents (a neighbour's reads). */
+  getPath?: string;
+  /** Connect from this local address (e.g. 127.0.0.2: another client than the one under test). */
+  localAddress?: string;
 }
 
 export interface OpenLoopResult {
@@ -36,8 +40,13 @@ export interface OpenLoopResult {
  * slowing the generator down (coordinated omission).
  */
 async function run(input: OpenLoopInput): Promise<OpenLoopResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 2048 });
-  const url = new URL('/v1/incidents', input.url);
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: 2048,
+    ...(input.localAddress && { localAddress: input.localAddress }),
+  });
+  const url = new URL(input.getPath ?? '/v1/incidents', input.url);
+  const okStatus = input.getPath ? 200 : 201;
   const total = Math.round(input.rate * input.durationSec);
   const latencies: number[] = [];
   const seqTimes: [number, number][] = [];
@@ -48,18 +57,21 @@ async function run(input: OpenLoopInput): Promise<OpenLoopResult> {
 
   const send = (i: number) => {
     const due = start + (i * 1000) / input.rate;
-    const body = incidentBody(input.firstIndex + i, input.category);
+    const body = input.getPath ? undefined : incidentBody(input.firstIndex + i, input.category);
     const req = http.request(
       url,
       {
-        method: 'POST',
+        method: body === undefined ? 'GET' : 'POST',
         agent,
         timeout: 10_000,
-        headers: {
-          ...input.headers,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
+        headers:
+          body === undefined
+            ? input.headers
+            : {
+                ...input.headers,
+                'content-type': 'application/json',
+                'content-length': Buffer.byteLength(body),
+              },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -67,7 +79,7 @@ async function run(input: OpenLoopInput): Promise<OpenLoopResult> {
         res.on('end', () => {
           const end = nowMs();
           finished++;
-          if (res.statusCode === 201) {
+          if (res.statusCode === okStatus) {
             ok++;
             lastOk = end;
             latencies.push(end - due);

@@ -110,6 +110,9 @@ export class Incidents extends Emitter<SubmissionEvents> {
     const idempotencyKey = rest.idempotencyKey ?? uuidv4();
     try {
       const res = await this.client.transport.requestWithResponse<CreateIncidentResponse>({
+        // With a queue, the usual retries then the queue (which keeps trying): a citizen sees
+        // "saved, sent when online" at once rather than after the 30 s retry window.
+        ...(queue && { maxRetries: this.client.transport.maxRetries }),
         ...rest,
         idempotencyKey,
         method: 'POST',
