@@ -63,6 +63,20 @@ const SETTING = {
     description:
       'calls logged from one number in a minute before further ones are refused with 429 (a flood, not a caller)',
   }),
+  geocodeConfidenceThreshold: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description:
+      'an address-only incident takes the best geocoding candidate as its point from this confidence; below it ' +
+      'the incident waits with location status needs_review',
+  }),
+  desaPointRadiusM: Type.Integer({
+    minimum: 0,
+    maximum: 20_000,
+    description:
+      'without a desa boundary or an address match, the nearest desa point this close gives the desa code ' +
+      '(flagged approximate); 0 = never',
+  }),
 };
 
 /** The effective settings: the tenant's overrides on top of the built-in defaults. */
@@ -98,6 +112,8 @@ export const TenantSettingsOverrides = Type.Object({
   duplicateWindowMinutes: Type.Optional(SETTING.duplicateWindowMinutes),
   autoDispatchP1: Type.Optional(SETTING.autoDispatchP1),
   callerRateLimitPerMinute: Type.Optional(SETTING.callerRateLimitPerMinute),
+  geocodeConfidenceThreshold: Type.Optional(SETTING.geocodeConfidenceThreshold),
+  desaPointRadiusM: Type.Optional(SETTING.desaPointRadiusM),
 });
 export type TenantSettingsOverrides = Static<typeof TenantSettingsOverrides>;
 
@@ -133,6 +149,8 @@ export const TenantSettingsPatch = Type.Object(
     duplicateWindowMinutes: Type.Optional(Nullable(SETTING.duplicateWindowMinutes)),
     autoDispatchP1: Type.Optional(Nullable(SETTING.autoDispatchP1)),
     callerRateLimitPerMinute: Type.Optional(Nullable(SETTING.callerRateLimitPerMinute)),
+    geocodeConfidenceThreshold: Type.Optional(Nullable(SETTING.geocodeConfidenceThreshold)),
+    desaPointRadiusM: Type.Optional(Nullable(SETTING.desaPointRadiusM)),
   },
   { additionalProperties: false },
 );

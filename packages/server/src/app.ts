@@ -15,6 +15,8 @@ import { osrmTable } from './dispatch/travel-time/osrm.js';
 import { straightLine } from './dispatch/travel-time/straight-line.js';
 import type { TravelTimeProvider } from './dispatch/travel-time/types.js';
 import { ApiError } from './errors.js';
+import { GEOCODER_DEFAULTS } from './geocoding/config.js';
+import { type ExternalGeocoder, externalGeocoder, providerFor } from './geocoding/providers/index.js';
 import { geocodingRoutes } from './geocoding/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
@@ -37,6 +39,8 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     /** How unit ETAs are estimated: OSRM when configured, else the straight line. */
     travelTime: TravelTimeProvider;
+    /** The configured external geocoder (with its timeout and cache), for intake and corrections. */
+    geocoder: ExternalGeocoder;
   }
 }
 
@@ -90,6 +94,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('capabilities', capabilities);
   app.decorate('routeTable', [] as RouteEntry[]);
   app.decorate('travelTime', config.osrm ? osrmTable(config.osrm.url, config.osrm.timeoutMs) : straightLine);
+  const geocoderConfig = config.geocoder ?? GEOCODER_DEFAULTS;
+  app.decorate('geocoder', externalGeocoder(providerFor(geocoderConfig), geocoderConfig));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;

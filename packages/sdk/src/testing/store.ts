@@ -142,6 +142,11 @@ export class MockStore {
         kecamatanCode: null,
         outsideJurisdiction: false,
         jurisdictionCode: null,
+        // The fake does not geocode: an address without a point waits for review, as on a server
+        // where nothing matched.
+        status: l.point ? 'located' : 'needs_review',
+        confidence: null,
+        desaApproximate: false,
       },
       reporter: { name: body.reporter?.name ?? null, phone: body.reporter?.phone ?? null },
       externalRefs: body.externalRefs ?? {},
@@ -161,7 +166,18 @@ export class MockStore {
     const recommendation = l.point
       ? { incidentId: incident.id, needs: [], noUnitAvailable: true, travelTime: 'straight_line' }
       : null;
-    return { incident: structuredClone(incident), possibleDuplicates: [], recommendation };
+    const geocoding: CreateIncidentResponse['geocoding'] = l.point
+      ? null
+      : {
+          outcome: 'needs_review',
+          query: l.address ?? null,
+          confidence: null,
+          threshold: 0.6,
+          pointFrom: null,
+          candidates: [],
+          external: 'off',
+        };
+    return { incident: structuredClone(incident), possibleDuplicates: [], recommendation, geocoding };
   }
 
   transition(id: string, body: TransitionIncidentBody): Incident {

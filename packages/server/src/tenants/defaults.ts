@@ -137,6 +137,10 @@ export interface TenantSettings {
    * flooding the line through an app, not a person in trouble (no one places 20 calls a minute).
    */
   callerRateLimitPerMinute: number;
+  /** An address-only incident takes its best geocoding candidate as its point from this confidence. */
+  geocodeConfidenceThreshold: number;
+  /** Without a desa boundary or address match, the nearest desa point this close gives the desa (approximate). */
+  desaPointRadiusM: number;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -154,6 +158,10 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   duplicateWindowMinutes: 30,
   autoDispatchP1: false,
   callerRateLimitPerMinute: 20,
+  // An exact desa or place name with its kecamatan scores 1; one name shared by two desa 0.71;
+  // a loose trigram match alone about 0.5. Below 0.6 a person should choose.
+  geocodeConfidenceThreshold: 0.6,
+  desaPointRadiusM: 2000,
 };
 
 /** Stored settings are partial overrides of the defaults (so new settings get sensible values). */

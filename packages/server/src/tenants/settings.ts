@@ -12,6 +12,8 @@ const SCALAR_KEYS = [
   'duplicateWindowMinutes',
   'autoDispatchP1',
   'callerRateLimitPerMinute',
+  'geocodeConfidenceThreshold',
+  'desaPointRadiusM',
 ] as const satisfies readonly (keyof TenantSettings)[];
 
 type Overrides = TenantSettingsOverrides;
