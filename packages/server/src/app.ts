@@ -21,6 +21,7 @@ import { geocodingRoutes } from './geocoding/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { locationRoutes } from './location/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { protectionPlugin } from './plugins/protection.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
@@ -145,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(tenantAdminRoutes);
       await v1.register(tenantPublicRoutes);
       await v1.register(geocodingRoutes);
+      await v1.register(locationRoutes);
       await v1.register(reportRoutes);
       await v1.register(liveRoutes, { loaders: { call: loadCallView, ...unitLiveLoaders } });
     },
