@@ -35,3 +35,12 @@ ALTER TABLE calls
   ADD COLUMN location_at         timestamptz,
   ADD CONSTRAINT calls_location_complete
     CHECK ((location IS NULL) = (location_source IS NULL) AND (location IS NULL) = (location_at IS NULL));
+
+-- Typing slips that trigrams miss in short names ("gdang" for Gedang, "kesmabi" for Kesambi):
+-- the gazetteer also accepts a name within a small Levenshtein distance (fuzzystrmatch), scored
+-- as the share of letters that did not need an edit. levenshtein_less_equal stops counting past
+-- the bound, so the many far-off names cost almost nothing.
+CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
+CREATE FUNCTION sigap_edit_similarity(a text, b text) RETURNS double precision
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+  RETURN 1 - least(levenshtein_less_equal(a, b, 3), 3)::double precision / greatest(length(a), length(b), 1);
