@@ -61,10 +61,10 @@ WITH phrase AS (
   -- Trigram neighbours of each phrase through the GIN index (similarity ≥ 0.3, the threshold
   -- set above): split or joined words, typos in longer names, and the candidates for the
   -- edit-distance check below.
-  SELECT p.f, p.l, p.c AS pc, a.level, a.code, a.parent_code, sigap_compact(a.name) AS c
+  SELECT p.f, p.l, p.c AS pc, a.level, a.code, a.parent_code, a.name_compact AS c
     FROM phrase p
     CROSS JOIN LATERAL (
-      SELECT level, code, name, parent_code FROM areas
+      SELECT level, code, name_compact, parent_code FROM areas
        WHERE tenant_id = $1 AND level IN ('kecamatan', 'desa') AND sigap_compact(name) % p.c
     ) a
    WHERE p.area_ok AND length(p.c) >= 3
