@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTrails } from '../src/commands/tenants.js';
 import { buildTestApp, listen } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { bearer, type SeededTenant, seedDemoTenant, seedOtherTenant } from './helpers/tenant.js';
@@ -326,5 +327,13 @@ describe('POST /v1/calls/{id}/location', () => {
       payload: { point: tarik, source: 'geocoded' },
     });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('the trail', () => {
+  it('rebuilds every location from the events: sigap verify finds no mismatch', async () => {
+    const { incidents, mismatches } = await verifyTrails(t.db);
+    expect(incidents).toBeGreaterThan(10);
+    expect(mismatches).toEqual([]);
   });
 });
