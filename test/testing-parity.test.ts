@@ -5,7 +5,13 @@
  * results must agree: the same statuses, codes, `allowed` lists and event sequences, the same
  * structure (keys and types), and both must satisfy the contract's schemas.
  */
-import { CreateIncidentResponse, EventPage, Incident, IncidentPage } from '@sigap/contract';
+import {
+  CreateIncidentResponse,
+  EventPage,
+  Incident,
+  IncidentPage,
+  UpdateIncidentLocationResponse,
+} from '@sigap/contract';
 import { APIError, type CreateIncidentBody, createClient, type SigapClient } from '@sigap/sdk';
 import { createSigapMock } from '@sigap/sdk/testing';
 import { setupServer } from 'msw/node';
@@ -64,6 +70,10 @@ async function scenario(sigap: SigapClient, agencyId: string) {
   });
   await vi.waitFor(() => expect(tracker.incident.status).toBe('acknowledged'), { timeout: 10_000 });
   tracker.close();
+  const located = await sigap.incidents.locate(id, {
+    point: { lon: 112.7, lat: -7.44 },
+    reason: 'pin moved',
+  });
   const result = {
     created: { ...created, idempotencyKey: 'k', requestId: 'r' },
     replay: {
@@ -84,6 +94,7 @@ async function scenario(sigap: SigapClient, agencyId: string) {
       .then((p) => ({ items: p.items, next: p.hasNextPage() })),
     dispatched,
     acknowledged,
+    located,
     updates,
     events: await sigap.incidents.events(id).then((p) => ({ items: p.items, nextCursor: p.nextCursor })),
     poll: await sigap.transport.request({ method: 'GET', path: '/v1/events', query: { since: before } }),
@@ -154,6 +165,14 @@ describe('@sigap/sdk/testing against the real server', () => {
     for (const part of ['replay', 'mismatch', 'invalid', 'missing', 'illegal', 'updates'] as const) {
       expect({ [part]: fromMock[part] }).toEqual({ [part]: fromServer[part] });
     }
+    expect(fromMock.located.incident.location).toMatchObject({
+      point: { lon: 112.7, lat: -7.44 },
+      source: 'map_pick',
+    });
+    expect(fromServer.located.incident.location).toMatchObject({
+      point: { lon: 112.7, lat: -7.44 },
+      source: 'map_pick',
+    });
     const statuses = (r: typeof fromMock) => [
       r.created.incident.status,
       r.get.status,
@@ -172,6 +191,7 @@ describe('@sigap/sdk/testing against the real server', () => {
     // And both are what the contract promises.
     for (const r of [fromMock, fromServer]) {
       expect(conforms(CreateIncidentResponse, { ...r.created, queued: undefined })).toEqual([]);
+      expect(conforms(UpdateIncidentLocationResponse, r.located)).toEqual([]);
       for (const incident of [r.get, r.dispatched, r.acknowledged])
         expect(conforms(Incident, incident)).toEqual([]);
       expect(conforms(IncidentPage, { items: r.list.items, nextCursor: null })).toEqual([]);

@@ -372,7 +372,7 @@ describe.runIf(HAS_POSTGRES && HAS_PG_BINARIES)(
       // operator creates them); migration 0002 creates sigap_app only when it is missing.
       await adminQuery(
         cluster.url('sigap'),
-        'CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm; CREATE EXTENSION unaccent;',
+        'CREATE EXTENSION postgis; CREATE EXTENSION pg_trgm; CREATE EXTENSION unaccent; CREATE EXTENSION fuzzystrmatch;',
       );
       await adminQuery(
         su,

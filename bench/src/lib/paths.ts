@@ -8,3 +8,7 @@ export const resultsDir = fileURLToPath(new URL('../../results/', import.meta.ur
 export const geocodingTestSet = fileURLToPath(
   new URL('../../../packages/server/data/demo/sidoarjo/geocoding-testset.json', import.meta.url),
 );
+/** The held-out addresses (never used for tuning), with their expected kecamatan and desa codes. */
+export const geocodingHoldout = fileURLToPath(
+  new URL('../../../packages/server/data/demo/sidoarjo/geocoding-holdout.json', import.meta.url),
+);

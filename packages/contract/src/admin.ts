@@ -69,6 +69,20 @@ const SETTING = {
     description:
       'calls without a usable number (withheld, anonymous, garbled) logged per minute, all together, before more are refused with 429',
   }),
+  geocodeConfidenceThreshold: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description:
+      'an address-only incident takes the best geocoding candidate as its point from this confidence; below it ' +
+      'the incident waits with location status needs_review',
+  }),
+  desaPointRadiusM: Type.Integer({
+    minimum: 0,
+    maximum: 20_000,
+    description:
+      'without a desa boundary or an address match, the nearest desa point this close gives the desa code ' +
+      '(flagged approximate); 0 = never',
+  }),
 };
 
 /** The effective settings: the tenant's overrides on top of the built-in defaults. */
@@ -105,6 +119,8 @@ export const TenantSettingsOverrides = Type.Object({
   autoDispatchP1: Type.Optional(SETTING.autoDispatchP1),
   callerRateLimitPerMinute: Type.Optional(SETTING.callerRateLimitPerMinute),
   anonymousCallRateLimitPerMinute: Type.Optional(SETTING.anonymousCallRateLimitPerMinute),
+  geocodeConfidenceThreshold: Type.Optional(SETTING.geocodeConfidenceThreshold),
+  desaPointRadiusM: Type.Optional(SETTING.desaPointRadiusM),
 });
 export type TenantSettingsOverrides = Static<typeof TenantSettingsOverrides>;
 
@@ -141,6 +157,8 @@ export const TenantSettingsPatch = Type.Object(
     autoDispatchP1: Type.Optional(Nullable(SETTING.autoDispatchP1)),
     callerRateLimitPerMinute: Type.Optional(Nullable(SETTING.callerRateLimitPerMinute)),
     anonymousCallRateLimitPerMinute: Type.Optional(Nullable(SETTING.anonymousCallRateLimitPerMinute)),
+    geocodeConfidenceThreshold: Type.Optional(Nullable(SETTING.geocodeConfidenceThreshold)),
+    desaPointRadiusM: Type.Optional(Nullable(SETTING.desaPointRadiusM)),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { Page } from './common.js';
 import { CallOutcome, Channel } from './enums.js';
+import { CallLocation } from './location.js';
 
 /*
  * Calls: every contact with the 112 line, real or not. The call-taking screen uses them so:
@@ -64,6 +65,12 @@ export const Call = Type.Object(
     }),
     notes: Nullable(Type.String()),
     createdAt: DateTime(),
+    location: Type.Optional(
+      Nullable(
+        CallLocation,
+        'where the caller is, when the telephony side or AML said so; inherited by its incident',
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -41,9 +41,18 @@ export const ASSIGNMENT_STATUSES = [
 export const AssignmentStatus = Type.Enum(ASSIGNMENT_STATUSES);
 export type AssignmentStatus = Static<typeof AssignmentStatus>;
 
-export const LOCATION_SOURCES = ['device_gps', 'aml', 'geocoded', 'map_pick', 'area_centroid'] as const;
+export const LOCATION_SOURCES = [
+  'device_gps',
+  'aml',
+  'geocoded',
+  'map_pick',
+  'area_centroid',
+  'network',
+] as const;
 export const LocationSource = Type.Enum(LOCATION_SOURCES, {
-  description: 'device GPS, Advanced Mobile Location, geocoded address, picked on a map, or an area centroid',
+  description:
+    'device GPS, Advanced Mobile Location, geocoded address, picked on a map, an area centroid, or the ' +
+    "network's estimate (cell or Wi-Fi position from the operator or a telephony integration)",
 });
 export type LocationSource = Static<typeof LocationSource>;
 

@@ -2,6 +2,7 @@ import Type, { type Static } from 'typebox';
 import { Page } from './common.js';
 import { AssignmentStatus, IncidentStatus, LocationSource, Priority } from './enums.js';
 import { BboxParam, Point } from './geo.js';
+import { LocationResolution, LocationStatus } from './location.js';
 
 const Text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
@@ -109,6 +110,14 @@ export const Incident = Type.Object({
     kecamatanCode: Type.Union([Type.String(), Type.Null()]),
     outsideJurisdiction: Type.Boolean(),
     jurisdictionCode: Type.Union([Type.String(), Type.Null()]),
+    status: LocationStatus,
+    confidence: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
+      description: 'for a geocoded point: the confidence of the candidate it came from',
+    }),
+    desaApproximate: Type.Boolean({
+      description:
+        'desaCode is the nearest desa point within the tenant radius (no desa boundary, no address match)',
+    }),
   }),
   reporter: Type.Object({
     name: Type.Union([Type.String(), Type.Null()]),
@@ -180,6 +189,8 @@ export const CreateIncidentResponse = Type.Object({
   possibleDuplicates: Type.Array(PossibleDuplicate),
   /** Nearest available units per responsible agency type (null without a point). */
   recommendation: Type.Union([Recommendation, Type.Null()]),
+  /** How the location was found when no point was sent (null when it was). */
+  geocoding: Type.Union([LocationResolution, Type.Null()]),
 });
 export type CreateIncidentResponse = Static<typeof CreateIncidentResponse>;
 
@@ -290,3 +301,15 @@ export const EventsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** The answer to a location correction: the incident as it is now, with what the move changed. */
+export const UpdateIncidentLocationResponse = Type.Object({
+  incident: Incident,
+  /** Open incidents of the same category near the NEW point. */
+  possibleDuplicates: Type.Array(PossibleDuplicate),
+  /** Units recommended for the new point (null when it still has none). */
+  recommendation: Type.Union([Recommendation, Type.Null()]),
+  /** Set when an address without a point was geocoded. */
+  geocoding: Type.Union([LocationResolution, Type.Null()]),
+});
+export type UpdateIncidentLocationResponse = Static<typeof UpdateIncidentLocationResponse>;

@@ -5,5 +5,6 @@ export * from './enums.js';
 export * from './geo.js';
 export * from './geocoding.js';
 export * from './incidents.js';
+export * from './location.js';
 export * from './reports.js';
 export * from './units.js';

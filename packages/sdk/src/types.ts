@@ -55,6 +55,8 @@ export type {
   UnitStatus,
   UnitStatusBody,
   UpdateCallBody,
+  UpdateIncidentLocationBody,
+  UpdateIncidentLocationResponse,
 } from '@sigap/contract';
 
 /** `POST /v1/incidents/:id/merge`. (The contract exports only the schema, not a type.) */

@@ -15,10 +15,13 @@ import { osrmTable } from './dispatch/travel-time/osrm.js';
 import { straightLine } from './dispatch/travel-time/straight-line.js';
 import type { TravelTimeProvider } from './dispatch/travel-time/types.js';
 import { ApiError } from './errors.js';
+import { GEOCODER_DEFAULTS } from './geocoding/config.js';
+import { type ExternalGeocoder, externalGeocoder, providerFor } from './geocoding/providers/index.js';
 import { geocodingRoutes } from './geocoding/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { locationRoutes } from './location/routes.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { protectionPlugin } from './plugins/protection.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
@@ -37,6 +40,8 @@ declare module 'fastify' {
     routeTable: RouteEntry[];
     /** How unit ETAs are estimated: OSRM when configured, else the straight line. */
     travelTime: TravelTimeProvider;
+    /** The configured external geocoder (with its timeout and cache), for intake and corrections. */
+    geocoder: ExternalGeocoder;
   }
 }
 
@@ -100,6 +105,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('capabilities', capabilities);
   app.decorate('routeTable', [] as RouteEntry[]);
   app.decorate('travelTime', config.osrm ? osrmTable(config.osrm.url, config.osrm.timeoutMs) : straightLine);
+  const geocoderConfig = config.geocoder ?? GEOCODER_DEFAULTS;
+  app.decorate('geocoder', externalGeocoder(providerFor(geocoderConfig), geocoderConfig));
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
@@ -149,6 +156,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(tenantAdminRoutes);
       await v1.register(tenantPublicRoutes);
       await v1.register(geocodingRoutes);
+      await v1.register(locationRoutes);
       await v1.register(reportRoutes);
       await v1.register(liveRoutes, { loaders: { call: loadCallView, ...unitLiveLoaders } });
     },

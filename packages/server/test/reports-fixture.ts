@@ -69,7 +69,9 @@ export async function buildHistory(
       })
     ).incident.id as string;
   const point = (p: { lon: number; lat: number }) => ({ point: p });
-  const address = { address: 'Jl. Raya Candi' };
+  // An address the gazetteer cannot place: these incidents stay without a point (needs_review),
+  // the "unknown kecamatan" of the reports.
+  const address = { address: 'lokasi belum jelas' };
   const dispatch = async (id: string, assignments: object[]) => {
     const res = await post(`/v1/incidents/${id}/dispatch`, demo.keys.dispatcher, { assignments });
     return res.assignments as { id: string; agencyCode: string }[];

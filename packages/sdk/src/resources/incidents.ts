@@ -21,6 +21,8 @@ import type {
   MergeIncidentBody,
   Recommendation,
   TransitionIncidentBody,
+  UpdateIncidentLocationBody,
+  UpdateIncidentLocationResponse,
 } from '../types.js';
 
 export type { IncidentTracker, TrackOptions, TrackUpdate };
@@ -184,6 +186,21 @@ export class Incidents extends Emitter<SubmissionEvents> {
   }
 
   /**
+   * Correct where it is: a point (map pick, GPS, AML, a chosen geocoding candidate) and/or an
+   * address. Answers with the duplicates and unit recommendation for the new point.
+   *
+   * @example
+   * await sigap.incidents.locate(id, { point: { lon: 112.72, lat: -7.45 }, reason: 'pin moved' });
+   */
+  locate(
+    id: string,
+    body: UpdateIncidentLocationBody,
+    options?: RequestOptions,
+  ): Promise<UpdateIncidentLocationResponse> {
+    return this.post<UpdateIncidentLocationResponse>(`${id$(id)}/location`, body, options);
+  }
+
+  /**
    * Sends agencies (and units), or what the recommendation proposes.
    *
    * @example
@@ -248,7 +265,7 @@ export class Incidents extends Emitter<SubmissionEvents> {
     return track(this.client, id, onUpdate, options);
   }
 
-  private post(path: string, body: unknown, options?: RequestOptions): Promise<Incident> {
+  private post<T = Incident>(path: string, body: unknown, options?: RequestOptions): Promise<T> {
     return this.client.transport.request({ ...options, method: 'POST', path, body });
   }
 }

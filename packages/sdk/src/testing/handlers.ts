@@ -9,6 +9,7 @@ import type {
   DispatchBody,
   TransitionAssignmentBody,
   TransitionIncidentBody,
+  UpdateIncidentLocationBody,
 } from '../types.js';
 import { MockApiError, type MockStore, OPEN } from './store.js';
 
@@ -206,6 +207,10 @@ export function httpHandlers(ctx: HandlerContext): HttpHandler[] {
     http.post(
       `${base}/v1/incidents/:id/transitions`,
       write(200, (body: TransitionIncidentBody, p) => store.transition(p.id!, body)),
+    ),
+    http.post(
+      `${base}/v1/incidents/:id/location`,
+      write(200, (body: UpdateIncidentLocationBody, p) => store.locate(p.id!, body)),
     ),
     http.post(
       `${base}/v1/incidents/:id/dispatch`,

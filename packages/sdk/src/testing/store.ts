@@ -16,6 +16,8 @@ import type {
   Role,
   TransitionAssignmentBody,
   TransitionIncidentBody,
+  UpdateIncidentLocationBody,
+  UpdateIncidentLocationResponse,
 } from '../types.js';
 
 /** A failure the handlers turn into the server's error body `{ code, message, requestId, ... }`. */
@@ -142,6 +144,11 @@ export class MockStore {
         kecamatanCode: null,
         outsideJurisdiction: false,
         jurisdictionCode: null,
+        // The fake does not geocode: an address without a point waits for review, as on a server
+        // where nothing matched.
+        status: l.point ? 'located' : 'needs_review',
+        confidence: null,
+        desaApproximate: false,
       },
       reporter: { name: body.reporter?.name ?? null, phone: body.reporter?.phone ?? null },
       externalRefs: body.externalRefs ?? {},
@@ -161,7 +168,18 @@ export class MockStore {
     const recommendation = l.point
       ? { incidentId: incident.id, needs: [], noUnitAvailable: true, travelTime: 'straight_line' }
       : null;
-    return { incident: structuredClone(incident), possibleDuplicates: [], recommendation };
+    const geocoding: CreateIncidentResponse['geocoding'] = l.point
+      ? null
+      : {
+          outcome: 'needs_review',
+          query: l.address ?? null,
+          confidence: null,
+          threshold: 0.6,
+          pointFrom: null,
+          candidates: [],
+          external: 'off',
+        };
+    return { incident: structuredClone(incident), possibleDuplicates: [], recommendation, geocoding };
   }
 
   transition(id: string, body: TransitionIncidentBody): Incident {
@@ -191,6 +209,55 @@ export class MockStore {
       ...(body.note && { note: body.note }),
     });
     return structuredClone(incident);
+  }
+
+  /** A location correction. The fake does not geocode: an address alone keeps the point. */
+  locate(id: string, body: UpdateIncidentLocationBody): UpdateIncidentLocationResponse {
+    const incident = this.get(id);
+    if (!body.point && !body.address) {
+      throw new MockApiError(400, 'SIGAP_ERR_VALIDATION', 'Invalid request', {
+        details: [{ path: '/body', code: 'required', message: 'needs a point or an address' }],
+      });
+    }
+    if (this.role === 'integrator' && incident.status !== 'received') {
+      throw new MockApiError(409, 'SIGAP_ERR_CONFLICT', `The incident is ${incident.status}.`);
+    }
+    const from = structuredClone(incident.location);
+    const l = incident.location;
+    if (body.point) {
+      Object.assign(l, {
+        point: body.point,
+        source: body.source ?? 'map_pick',
+        accuracyM: body.accuracyM ?? null,
+        confidence: null,
+        status: 'located',
+        desaCode: null,
+        kecamatanCode: null,
+        desaApproximate: false,
+      });
+    }
+    if (body.address) l.address = body.address;
+    this.record(incident, 'incident.location_updated', {
+      from,
+      to: structuredClone(l),
+      reason: body.reason ?? null,
+    });
+    const recommendation = l.point
+      ? { incidentId: id, needs: [], noUnitAvailable: true, travelTime: 'straight_line' }
+      : null;
+    const geocoding: UpdateIncidentLocationResponse['geocoding'] =
+      body.address && !body.point
+        ? {
+            outcome: 'needs_review',
+            query: body.address,
+            confidence: null,
+            threshold: 0.6,
+            pointFrom: null,
+            candidates: [],
+            external: 'off',
+          }
+        : null;
+    return { incident: structuredClone(incident), possibleDuplicates: [], recommendation, geocoding };
   }
 
   dispatch(id: string, body: DispatchBody): Incident {

@@ -56,6 +56,16 @@ export function serializeCall(row: sql.CallRow, role: Role): Call {
     blockOverridden: row.block_overridden,
     notes: row.notes,
     createdAt: row.created_at.toISOString(),
+    location:
+      row.location_lon === null || row.location_lat === null || !row.location_at
+        ? null
+        : {
+            point: { lon: row.location_lon, lat: row.location_lat },
+            accuracyM: row.location_accuracy_m,
+            source: row.location_source as NonNullable<Call['location']>['source'],
+            address: row.location_address,
+            at: row.location_at.toISOString(),
+          },
   };
 }
 

@@ -26,11 +26,20 @@ export interface CallRow {
   created_at: Date;
   /** started_at with microseconds, for the list cursor (a JavaScript Date keeps milliseconds). */
   cursor_at: string;
+  /** Where the caller is, when the telephony side or AML said so (POST /calls/{id}/location). */
+  location_lon: number | null;
+  location_lat: number | null;
+  location_accuracy_m: number | null;
+  location_source: string | null;
+  location_address: string | null;
+  location_at: Date | null;
 }
 
 const CALL_COLUMNS = `c.id, c.channel, c.caller_number, c.caller_e164, c.caller_valid, c.started_at, c.ended_at,
   c.call_taker, c.outcome, c.incident_id, c.lapor_reference, c.block_overridden, c.notes, c.created_at,
-  to_char(c.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+  to_char(c.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at,
+  ST_X(c.location::geometry) AS location_lon, ST_Y(c.location::geometry) AS location_lat,
+  c.location_accuracy_m, c.location_source, c.location_address, c.location_at`;
 
 export function tenantSettings(tenantId: string): Sql {
   return { text: 'SELECT settings FROM tenants WHERE id = $1', values: [tenantId] };

@@ -90,8 +90,13 @@ export async function verifyTrails(db: Db): Promise<{ incidents: number; mismatc
     status: string;
     priority: string;
     assignments: Record<string, string> | null;
+    lon: number | null;
+    lat: number | null;
+    desa_code: string | null;
+    kecamatan_code: string | null;
   }>(
     `SELECT i.tenant_id, i.id, i.number, i.status, i.priority,
+            ST_X(i.location::geometry) AS lon, ST_Y(i.location::geometry) AS lat, i.desa_code, i.kecamatan_code,
             (SELECT json_object_agg(a.id, a.status) FROM assignments a WHERE a.incident_id = i.id) AS assignments
        FROM incidents i ORDER BY i.tenant_id, i.created_at`,
   );
@@ -136,6 +141,12 @@ export async function verifyTrails(db: Db): Promise<{ incidents: number; mismatc
     if (JSON.stringify(Object.entries(stored).sort()) !== JSON.stringify(Object.entries(fromTrail).sort())) {
       report(`assignments ${JSON.stringify(stored)}, trail says ${JSON.stringify(fromTrail)}`);
     }
+    // The location: point (to 1e-7°, about a centimetre) and area codes.
+    const round = (p: { lon: number; lat: number } | null) =>
+      p ? `${p.lon.toFixed(7)},${p.lat.toFixed(7)}` : 'none';
+    const storedLocation = `${round(incident.lon === null || incident.lat === null ? null : { lon: incident.lon, lat: incident.lat })} ${incident.kecamatan_code} ${incident.desa_code}`;
+    const trailLocation = `${round(replayed.location.point)} ${replayed.location.kecamatanCode} ${replayed.location.desaCode}`;
+    if (storedLocation !== trailLocation) report(`location ${storedLocation}, trail says ${trailLocation}`);
   }
   return { incidents: incidents.length, mismatches };
 }

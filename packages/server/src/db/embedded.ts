@@ -1,5 +1,6 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { postgis } from '@electric-sql/pglite-postgis';
@@ -22,7 +23,7 @@ const parsers = {
 };
 
 /**
- * PGlite (PostgreSQL compiled to WebAssembly) with PostGIS, pg_trgm and unaccent, keeping its
+ * PGlite (PostgreSQL compiled to WebAssembly) with PostGIS, pg_trgm, unaccent and fuzzystrmatch, keeping its
  * files in `dataDir` so a restart keeps everything. One connection: PGlite serialises queries
  * and transactions itself, which is why this backend is single-instance.
  */
@@ -31,7 +32,7 @@ export async function openEmbeddedDb(dataDir: string): Promise<Db> {
   const releaseLock = await lockDataDir(dataDir);
   try {
     const pg = await PGlite.create(dataDir, {
-      extensions: { postgis, pg_trgm, unaccent },
+      extensions: { postgis, pg_trgm, unaccent, fuzzystrmatch },
       parsers,
     });
     return new EmbeddedDb(pg, releaseLock);

@@ -12,6 +12,8 @@ export interface Token {
   word: string;
   /** Set for address words (desa, kecamatan, jalan...): they hint at the next words' level. */
   marker: Marker | null;
+  /** A comma or a removed number (RT/RW, No., Blok) stands right before this word. */
+  breakBefore?: boolean;
 }
 
 export interface NormalisedAddress {
@@ -167,35 +169,42 @@ export function normaliseAddress(input: string): NormalisedAddress {
     (_m, a: string, b: string) => {
       rt ??= a;
       rw ??= b;
-      return ' ';
+      return ' ; ';
     },
   );
   text = text.replace(/\b(rt|rw)\s*[.:]?\s*(\d{1,3})\b/g, (_m, label: string, n: string) => {
     if (label === 'rt') rt ??= n;
     else rw ??= n;
-    return ' ';
+    return ' ; ';
   });
   // "No. 12", "no 12A", "nomor 7-9"; "Blok AL/12", "blok C-12"; "Km 5", "kav. 3".
   text = text.replace(
     /\b(?:no|nomor|nmr)\s*[.:]?\s*(\d+[a-z]?(?:\s*[-/]\s*\d+[a-z]?)?)(?![a-z])/g,
     (_m, n: string) => {
       houseNumber ??= n.replace(/\s+/g, '');
-      return ' ';
+      return ' ; ';
     },
   );
   text = text.replace(
     /\b(?:blok|blk|kav|kavling)\s*[.:]?\s*[a-z0-9]{1,4}(?:\s*[-/.]\s*[a-z0-9]{1,4})*\b/g,
-    ' ',
+    ' ; ',
   );
-  text = text.replace(/\bkm\s*[.:]?\s*\d+(?:[.,]\d+)?\b/g, ' ');
+  text = text.replace(/\bkm\s*[.:]?\s*\d+(?:[.,]\d+)?\b/g, ' ; ');
 
   const tokens: Token[] = [];
-  for (const raw of text.split(/[^a-z0-9]+/)) {
-    if (!raw || NOISE.has(raw)) continue;
+  // Commas, semicolons and the numbers removed above (RT/RW, No., Blok, Km) end a name: the
+  // first word after one is marked, so a housing estate's name does not run on into the desa.
+  let breakBefore = false;
+  for (const raw of text.split(/([,;])|[^a-z0-9,;]+/)) {
+    if (raw === ',' || raw === ';') breakBefore = tokens.length > 0;
+    if (!raw || raw === ',' || raw === ';' || NOISE.has(raw)) continue;
     const word = WORDS[raw] ? raw : modernSpelling(raw);
     const known = WORDS[word];
-    if (known) tokens.push({ word: known[0], marker: known[1] });
-    else if (!NOISE.has(word)) tokens.push({ word, marker: null });
+    const token: Token = known ? { word: known[0], marker: known[1] } : { word, marker: null };
+    if (!known && NOISE.has(word)) continue;
+    if (breakBefore) token.breakBefore = true;
+    breakBefore = false;
+    tokens.push(token);
     if (tokens.length >= MAX_TOKENS) break;
   }
   return { tokens, rt, rw, houseNumber };
@@ -207,8 +216,14 @@ export function normaliseAddress(input: string): NormalisedAddress {
  */
 export function phrasesOf(tokens: readonly Token[], maxWords = 4): Phrase[] {
   const phrases: Phrase[] = [];
+  // Words inside a housing estate's name ("Perum Taman Indah ...") name the estate, not an area:
+  // every run starting there is hinted `housing`, up to the next address word.
+  let inHousing = false;
   for (let first = 0; first < tokens.length; first++) {
-    const hint = first > 0 ? (tokens[first - 1]!.marker ?? null) : null;
+    const before = first > 0 ? (tokens[first - 1]!.marker ?? null) : null;
+    if (before) inHousing = before === 'housing';
+    if (tokens[first]!.marker || tokens[first]!.breakBefore) inHousing = false;
+    const hint = before ?? (inHousing ? 'housing' : null);
     let compact = '';
     let areaOk = true;
     for (let last = first; last < Math.min(tokens.length, first + maxWords); last++) {

@@ -11,11 +11,12 @@ export const DESA_POINT_RADIUS_M = 2000;
 /**
  * Fixed trigram thresholds for this transaction, so that results do not depend on server
  * settings. `%` (similarity) and `<<%` (strict word similarity) are the operators the GIN
- * indexes answer; both use these thresholds.
+ * indexes answer; both use these thresholds. `%` is set low (0.3) so the index also yields
+ * the candidates of the edit-distance check; a trigram match itself counts from 0.45.
  */
 export function trigramThresholds(): Sql {
   return {
-    text: `SELECT set_config('pg_trgm.similarity_threshold', '0.45', true),
+    text: `SELECT set_config('pg_trgm.similarity_threshold', '0.3', true),
                   set_config('pg_trgm.strict_word_similarity_threshold', '0.5', true)`,
     values: [],
   };
@@ -56,18 +57,36 @@ WITH phrase AS (
 ), kab AS (
   SELECT sigap_compact(regexp_replace(name, '^(kabupaten|kota)\\s+', '', 'i')) AS c
     FROM areas WHERE tenant_id = $1 AND code = $1
-), area_hit AS (
-  SELECT a.level, a.code, NULL::uuid AS place_id,
-         CASE WHEN a.level = 'kecamatan' THEN a.code ELSE a.parent_code END AS kec,
-         CASE WHEN a.level = 'desa' THEN a.code END AS desa, p.f, p.l, p.h,
-         similarity(sigap_compact(a.name), p.c) AS sim,
-         EXISTS (SELECT 1 FROM kab WHERE kab.c = p.c) AS kab_word
+), area_near AS (
+  -- Trigram neighbours of each phrase through the GIN index (similarity ≥ 0.3, the threshold
+  -- set above): split or joined words, typos in longer names, and the candidates for the
+  -- edit-distance check below.
+  SELECT p.f, p.l, p.c AS pc, a.level, a.code, a.parent_code, a.name_compact AS c
     FROM phrase p
     CROSS JOIN LATERAL (
-      SELECT level, code, name, parent_code FROM areas
+      SELECT level, code, name_compact, parent_code FROM areas
        WHERE tenant_id = $1 AND level IN ('kecamatan', 'desa') AND sigap_compact(name) % p.c
     ) a
    WHERE p.area_ok AND length(p.c) >= 3
+), area_match AS (
+  -- A neighbour counts by its trigram similarity from 0.45; or, for a one- or two-word phrase
+  -- that names no area exactly, when it is within a Levenshtein distance of 1 (up to 5 letters)
+  -- or 2: the slips that break most trigrams of a short name ("gdang", "kesmabi", "plumobn"),
+  -- scored 0.9 × the share of letters that needed no edit. levenshtein() refuses strings over
+  -- 255 characters: the CASE keeps long junk away from it whatever the evaluation order.
+  SELECT f, l, level, code, parent_code, greatest(
+           CASE WHEN similarity(c, pc) >= 0.45 THEN similarity(c, pc) ELSE 0 END,
+           CASE WHEN l - f <= 1 AND NOT exact AND length(pc) BETWEEN 4 AND 40 AND abs(length(c) - length(pc)) <= 2
+                 AND levenshtein_less_equal(c, pc, 2) <= CASE WHEN length(pc) >= 6 THEN 2 ELSE 1 END
+                THEN 0.9 * sigap_edit_similarity(c, pc) ELSE 0 END) AS sim
+    FROM (SELECT *, bool_or(c = pc) OVER (PARTITION BY f, l) AS exact FROM area_near) n
+), area_hit AS (
+  SELECT m.level, m.code, NULL::uuid AS place_id,
+         CASE WHEN m.level = 'kecamatan' THEN m.code ELSE m.parent_code END AS kec,
+         CASE WHEN m.level = 'desa' THEN m.code END AS desa, p.f, p.l, p.h, m.sim,
+         EXISTS (SELECT 1 FROM kab WHERE kab.c = p.c) AS kab_word
+    FROM area_match m JOIN phrase p ON p.f = m.f AND p.l = m.l
+   WHERE m.sim > 0
 ), place_hit AS (
   SELECT 'place'::text AS level, pl.id::text AS code, pl.id AS place_id, pl.kecamatan_code AS kec,
          pl.desa_code AS desa,
@@ -91,6 +110,7 @@ WITH phrase AS (
         WHEN 'kecamatan' THEN CASE hit.level WHEN 'kecamatan' THEN 0.1 ELSE -0.25 END
         WHEN 'kabupaten' THEN CASE hit.level WHEN 'place' THEN 0 ELSE -0.3 END
         WHEN 'dusun' THEN CASE hit.level WHEN 'place' THEN 0 ELSE -0.15 END
+        WHEN 'housing' THEN CASE hit.level WHEN 'place' THEN 0 ELSE -0.3 END
         ELSE 0 END
     + CASE WHEN hit.kab_word AND hit.h IS DISTINCT FROM hit.level THEN -0.2 ELSE 0 END
     - CASE WHEN EXISTS (

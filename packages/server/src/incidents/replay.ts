@@ -7,6 +7,19 @@ export interface ReplayedIncident {
   category: string;
   mergedInto: string | null;
   assignments: Record<string, { agencyId: string; unitId: string | null; status: AssignmentStatus }>;
+  /** Where it is: from incident.created, then each incident.location_updated's `to`. */
+  location: ReplayedLocation;
+}
+
+export interface ReplayedLocation {
+  point: { lon: number; lat: number } | null;
+  desaCode: string | null;
+  kecamatanCode: string | null;
+}
+
+function locationOf(value: unknown): ReplayedLocation {
+  const l = (value ?? {}) as Partial<ReplayedLocation>;
+  return { point: l.point ?? null, desaCode: l.desaCode ?? null, kecamatanCode: l.kecamatanCode ?? null };
 }
 
 export interface TrailEvent {
@@ -30,6 +43,7 @@ export function replayIncident(events: readonly TrailEvent[]): ReplayedIncident 
     category: p.category,
     mergedInto: null,
     assignments: {},
+    location: locationOf((first.payload as { location?: unknown }).location),
   };
   for (const event of events.slice(1)) {
     const payload = event.payload as Record<string, string | null>;
@@ -54,6 +68,9 @@ export function replayIncident(events: readonly TrailEvent[]): ReplayedIncident 
         assignment.status = payload.to as AssignmentStatus;
         break;
       }
+      case 'incident.location_updated':
+        state.location = locationOf((event.payload as { to?: unknown }).to);
+        break;
       default:
         // Other events (reopened, duplicate_linked, sla_breached...) inform but change no state here.
         break;

@@ -12,8 +12,9 @@ import {
   MergeBody,
   TransitionIncidentBody,
 } from '@sigap/contract';
+import { principalOf } from '../auth/plugin.js';
 import { tenantRead, tenantWrite } from '../plugins/idempotency.js';
-import { intakeIncident } from './intake.js';
+import { intakeIncident, resolveIntake } from './intake.js';
 import { getIncident, listIncidentEvents, listIncidents } from './service.js';
 import { mergeIncident, transitionIncident } from './transitions.js';
 
@@ -37,15 +38,22 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Report an incident',
         description:
           'What happened (category, description), its condition, where (point and/or address as said) and a ' +
-          'callback number. Send an Idempotency-Key: a retry returns the first response instead of a second incident.',
+          'callback number. Send an Idempotency-Key: a retry returns the first response instead of a second incident. ' +
+          'Without a point, the point its call carries (callId) is used, else the address is geocoded (gazetteer, then ' +
+          'the external geocoder within its timeout): from the tenant setting geocodeConfidenceThreshold the best ' +
+          'candidate becomes the point (source geocoded), below it the incident is created with location status ' +
+          'needs_review and no point; `geocoding` says which, with the candidates. Points outside the tenant are ' +
+          'accepted with outsideJurisdiction true.',
         body: CreateIncidentBody,
         response: { 201: CreateIncidentResponse, ...errors, 422: ErrorResponse },
       },
     },
-    (request, reply) =>
-      tenantWrite(request, reply, 201, (tx, principal) =>
-        intakeIncident(tx, principal, request.body, app.travelTime),
-      ),
+    async (request, reply) => {
+      const intake = await resolveIntake(app.db, app.geocoder, principalOf(request), request.body);
+      return tenantWrite(request, reply, 201, (tx, principal) =>
+        intakeIncident(tx, principal, request.body, intake, app.travelTime),
+      );
+    },
   );
 
   app.get(

@@ -18,6 +18,9 @@ export interface IncidentRow {
   kecamatan_code: string | null;
   outside_jurisdiction: boolean;
   jurisdiction_code: string | null;
+  location_status: Incident['location']['status'];
+  location_confidence: number | null;
+  desa_approximate: boolean;
   reporter_name: string | null;
   reporter_phone: string | null;
   external_refs: Record<string, string>;
@@ -105,6 +108,9 @@ export function serializeIncident(row: IncidentRow, principal: Principal): Incid
       kecamatanCode: row.kecamatan_code,
       outsideJurisdiction: row.outside_jurisdiction,
       jurisdictionCode: row.jurisdiction_code,
+      status: row.location_status,
+      confidence: row.location_confidence,
+      desaApproximate: row.desa_approximate,
     },
     reporter: {
       name: row.reporter_name,

@@ -9,8 +9,11 @@ import { appendEvent } from '../audit/events.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
+import type { DerivedAreas } from '../location/areas.js';
+import { deriveAreas } from '../location/areas.js';
+import type { ResolvedLocation } from '../location/resolve.js';
 import { decodeCursor, encodeCursor } from '../plugins/cursor.js';
-import { resolveSettings } from '../tenants/defaults.js';
+import { resolveSettings, type TenantSettings } from '../tenants/defaults.js';
 import { recordIncidentEvent, targetsFor } from './projection.js';
 import { type EventRow, type IncidentRow, serializeEvent, serializeIncident } from './serialize.js';
 import * as sql from './sql.js';
@@ -29,39 +32,6 @@ export async function getIncident(tx: Queryable, principal: Principal, id: strin
   return serializeIncident(row, principal);
 }
 
-interface Located {
-  desaCode: string | null;
-  kecamatanCode: string | null;
-  outsideJurisdiction: boolean;
-  jurisdictionCode: string | null;
-}
-
-/**
- * Fills the area codes from the point (reverse geocoding on the tenant's boundaries) and
- * flags points outside the tenant — accepted, never refused: the call taker forwards those.
- */
-async function locate(tx: Queryable, tenantId: string, lon: number, lat: number): Promise<Located> {
-  const [{ rows: areas }, { rows: levels }] = [
-    await run<{ code: string; level: string }>(tx, sql.areasAtPoint(tenantId, lon, lat)),
-    await run<{ level: string }>(tx, sql.tenantBoundaryLevels(tenantId)),
-  ];
-  const at = (level: string) =>
-    areas
-      .filter((a) => a.level === level)
-      .map((a) => a.code)
-      .sort()[0] ?? null;
-  const kecamatanCode = at('kecamatan');
-  const desaCode = at('desa');
-  const boundaryLevel = levels.some((l) => l.level === 'kabupaten') ? 'kabupaten' : levels[0]?.level;
-  const outside = boundaryLevel !== undefined && at(boundaryLevel) === null;
-  let jurisdictionCode: string | null = null;
-  if (outside) {
-    const { rows } = await run<{ code: string | null }>(tx, sql.regencyAt(lon, lat));
-    jurisdictionCode = rows[0]?.code ?? null;
-  }
-  return { desaCode, kecamatanCode, outsideJurisdiction: outside, jurisdictionCode };
-}
-
 /**
  * Creates an incident with its `incident.created` event. Reports from call takers and
  * dispatchers are verified by the conversation itself; those from integrated apps start as
@@ -71,7 +41,9 @@ export async function createIncident(
   tx: Queryable,
   principal: Principal,
   body: CreateIncidentBody,
-): Promise<Omit<CreateIncidentResponse, 'recommendation'>> {
+  resolved: ResolvedLocation,
+  settings: TenantSettings,
+): Promise<Omit<CreateIncidentResponse, 'recommendation' | 'geocoding'>> {
   const tenantId = principal.tenantId;
   const { rows: categories } = await tx.query<{ default_priority: Incident['priority']; active: boolean }>(
     'SELECT default_priority, active FROM categories WHERE tenant_id = $1 AND code = $2',
@@ -81,9 +53,13 @@ export async function createIncident(
   if (!category || !category.active) {
     throw invalid('/body/category', 'unknown_category', `is not an active category of this tenant`);
   }
-  const point = body.location.point;
-  if (!point && !body.location.address) {
-    throw invalid('/body/location', 'required', 'needs a point or an address (where is the emergency?)');
+  const point = resolved.point;
+  if (!point && !resolved.address) {
+    throw invalid(
+      '/body/location',
+      'required',
+      'needs a point or an address, or a callId whose call carries a location (where is the emergency?)',
+    );
   }
   if (body.callId) {
     const { rowCount } = await tx.query('SELECT 1 FROM calls WHERE tenant_id = $1 AND id = $2', [
@@ -95,9 +71,15 @@ export async function createIncident(
 
   const priority = body.priority ?? category.default_priority;
   const status = principal.role === 'integrator' ? 'received' : 'verified';
-  const located = point
-    ? await locate(tx, tenantId, point.lon, point.lat)
-    : { desaCode: null, kecamatanCode: null, outsideJurisdiction: false, jurisdictionCode: null };
+  const located: DerivedAreas = point
+    ? await deriveAreas(tx, tenantId, point, resolved.text, settings.desaPointRadiusM)
+    : {
+        desaCode: null,
+        kecamatanCode: null,
+        desaApproximate: false,
+        outsideJurisdiction: false,
+        jurisdictionCode: null,
+      };
   const targets = await targetsFor(tx, tenantId, body.category, priority);
   const { rows: numbered } = await run<{ number: string }>(tx, sql.nextIncidentNumber(tenantId));
 
@@ -105,11 +87,11 @@ export async function createIncident(
     `INSERT INTO incidents (tenant_id, number, status, category, priority, description, condition,
         location, location_accuracy_m, location_source, address_text, desa_code, kecamatan_code,
         outside_jurisdiction, jurisdiction_code, reporter_name, reporter_phone, external_refs, call_id,
-        created_by, answer_due_at)
+        created_by, answer_due_at, location_status, location_confidence, desa_approximate)
      VALUES ($1, $2, $3, $4, $5, $6, $7,
         CASE WHEN $8::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($8, $9), 4326)::geography END,
         $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-        CASE WHEN $22::int IS NULL THEN NULL ELSE now() + make_interval(secs => $22) END)
+        CASE WHEN $22::int IS NULL THEN NULL ELSE now() + make_interval(secs => $22) END, $23, $24, $25)
      RETURNING id`,
     [
       tenantId,
@@ -121,9 +103,9 @@ export async function createIncident(
       JSON.stringify(body.condition ?? {}),
       point?.lon ?? null,
       point?.lat ?? null,
-      body.location.accuracyM ?? null,
-      body.location.source ?? null,
-      body.location.address ?? null,
+      resolved.accuracyM,
+      resolved.source,
+      resolved.address,
       located.desaCode,
       located.kecamatanCode,
       located.outsideJurisdiction,
@@ -134,6 +116,9 @@ export async function createIncident(
       body.callId ?? null,
       principal.keyId,
       targets.resolveS,
+      point ? 'located' : 'needs_review',
+      resolved.confidence,
+      located.desaApproximate,
     ],
   );
   const id = rows[0]!.id;
@@ -174,45 +159,66 @@ export async function createIncident(
       priority,
       description: body.description,
       condition: body.condition ?? {},
-      location: { ...body.location, ...located },
+      location: {
+        ...body.location,
+        point: resolved.point,
+        accuracyM: resolved.accuracyM,
+        source: resolved.source,
+        address: resolved.address,
+        ...located,
+        status: point ? 'located' : 'needs_review',
+        confidence: resolved.confidence,
+      },
+      // What geocoding found (the candidates are kept here, for whoever places it later).
+      ...(resolved.resolution ? { geocoding: resolved.resolution } : {}),
       reporter: body.reporter ?? {},
       externalRefs: body.externalRefs ?? {},
     },
   });
 
-  const settings = await tenantSettings(tx, tenantId);
   const duplicates = point
-    ? (
-        await run<{
-          id: string;
-          number: string;
-          status: Incident['status'];
-          created_at: Date;
-          distance_m: number;
-        }>(
-          tx,
-          sql.possibleDuplicates(
-            tenantId,
-            id,
-            body.category,
-            point.lon,
-            point.lat,
-            settings.duplicateRadiusM,
-            settings.duplicateWindowMinutes,
-          ),
-        )
-      ).rows
+    ? await findPossibleDuplicates(tx, tenantId, id, body.category, point, settings)
     : [];
   return {
     incident: await getIncident(tx, principal, id),
-    possibleDuplicates: duplicates.map((d) => ({
-      id: d.id,
-      number: d.number,
-      status: d.status,
-      distanceM: Math.round(d.distance_m),
-      createdAt: d.created_at.toISOString(),
-    })),
+    possibleDuplicates: duplicates,
   };
+}
+
+/** Open incidents of the same category near `point`, recently reported (the tenant's radius and window). */
+export async function findPossibleDuplicates(
+  tx: Queryable,
+  tenantId: string,
+  incidentId: string,
+  category: string,
+  point: { lon: number; lat: number },
+  settings: Pick<TenantSettings, 'duplicateRadiusM' | 'duplicateWindowMinutes'>,
+): Promise<CreateIncidentResponse['possibleDuplicates']> {
+  const { rows } = await run<{
+    id: string;
+    number: string;
+    status: Incident['status'];
+    created_at: Date;
+    distance_m: number;
+  }>(
+    tx,
+    sql.possibleDuplicates(
+      tenantId,
+      incidentId,
+      category,
+      point.lon,
+      point.lat,
+      settings.duplicateRadiusM,
+      settings.duplicateWindowMinutes,
+    ),
+  );
+  return rows.map((d) => ({
+    id: d.id,
+    number: d.number,
+    status: d.status,
+    distanceM: Math.round(d.distance_m),
+    createdAt: d.created_at.toISOString(),
+  }));
 }
 
 export async function tenantSettings(tx: Queryable, tenantId: string) {

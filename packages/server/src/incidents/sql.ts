@@ -23,6 +23,7 @@ const INCIDENT_COLUMNS = `
   ST_X(i.location::geometry) AS lon, ST_Y(i.location::geometry) AS lat,
   i.location_accuracy_m, i.location_source, i.address_text, i.desa_code, i.kecamatan_code,
   i.outside_jurisdiction, i.jurisdiction_code, i.reporter_name, i.reporter_phone, i.external_refs,
+  i.location_status, i.location_confidence, i.desa_approximate,
   i.call_id, i.merged_into, i.no_unit_available, i.answer_due_at, i.created_at, i.updated_at, i.resolved_at, i.last_seq,
   i.created_by, ${INCIDENT_OVERDUE} AS overdue,
   -- Microsecond precision for the list cursor (a JavaScript Date keeps only milliseconds).
@@ -131,32 +132,6 @@ export function listIncidents(tenantId: string, principal: Principal, f: Inciden
     text: `SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE ${where.join(' AND ')}
             ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}`,
     values,
-  };
-}
-
-/** The areas a point falls in, for the incident's desa/kecamatan codes. */
-export function areasAtPoint(tenantId: string, lon: number, lat: number): Sql {
-  return {
-    text: `SELECT code, level FROM areas
-            WHERE tenant_id = $1 AND level IN ('kabupaten', 'kecamatan', 'desa') AND boundary IS NOT NULL
-              AND ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($2, $3), 4326))`,
-    values: [tenantId, lon, lat],
-  };
-}
-
-/** Whether the tenant has boundaries at all (without them, "outside" cannot be judged). */
-export function tenantBoundaryLevels(tenantId: string): Sql {
-  return {
-    text: `SELECT DISTINCT level FROM areas WHERE tenant_id = $1 AND boundary IS NOT NULL
-              AND level IN ('kabupaten', 'kecamatan')`,
-    values: [tenantId],
-  };
-}
-
-export function regencyAt(lon: number, lat: number): Sql {
-  return {
-    text: 'SELECT sigap_regency_at(ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS code',
-    values: [lon, lat],
   };
 }
 

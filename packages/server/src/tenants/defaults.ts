@@ -143,6 +143,10 @@ export interface TenantSettings {
    * log by leaving the number out.
    */
   anonymousCallRateLimitPerMinute: number;
+  /** An address-only incident takes its best geocoding candidate as its point from this confidence. */
+  geocodeConfidenceThreshold: number;
+  /** Without a desa boundary or address match, the nearest desa point this close gives the desa (approximate). */
+  desaPointRadiusM: number;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -161,6 +165,10 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   autoDispatchP1: false,
   callerRateLimitPerMinute: 20,
   anonymousCallRateLimitPerMinute: 120,
+  // An exact desa or place name with its kecamatan scores 1; one name shared by two desa 0.71;
+  // a loose trigram match alone about 0.5. Below 0.6 a person should choose.
+  geocodeConfidenceThreshold: 0.6,
+  desaPointRadiusM: 2000,
 };
 
 /** Stored settings are partial overrides of the defaults (so new settings get sensible values). */

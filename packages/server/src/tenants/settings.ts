@@ -13,6 +13,8 @@ const SCALAR_KEYS = [
   'autoDispatchP1',
   'callerRateLimitPerMinute',
   'anonymousCallRateLimitPerMinute',
+  'geocodeConfidenceThreshold',
+  'desaPointRadiusM',
 ] as const satisfies readonly (keyof TenantSettings)[];
 
 type Overrides = TenantSettingsOverrides;
