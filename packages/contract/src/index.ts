@@ -7,3 +7,4 @@ export * from './geocoding.js';
 export * from './incidents.js';
 export * from './reports.js';
 export * from './units.js';
+export * from './fleet.js';

@@ -15,6 +15,7 @@ import { osrmTable } from './dispatch/travel-time/osrm.js';
 import { straightLine } from './dispatch/travel-time/straight-line.js';
 import type { TravelTimeProvider } from './dispatch/travel-time/types.js';
 import { ApiError } from './errors.js';
+import { fleetRoutes } from './fleet/routes.js';
 import { geocodingRoutes } from './geocoding/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
@@ -140,6 +141,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(tenantPublicRoutes);
       await v1.register(geocodingRoutes);
       await v1.register(reportRoutes);
+      await v1.register(fleetRoutes);
       await v1.register(liveRoutes, { loaders: { call: loadCallView, ...unitLiveLoaders } });
     },
     { prefix: '/v1' },
