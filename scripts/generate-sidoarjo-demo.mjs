@@ -252,8 +252,8 @@ const UNITS = [
     'DAMKAR',
     'water_tanker',
     '35.15.08',
-    112.7258,
-    -7.4468,
+    112.7275,
+    -7.4462,
   ],
   // PSC 119: ambulances at their posts
   ['PSC119-SDA-01', 'Ambulans PSC 119 Sidoarjo Kota', 'PSC119', 'ambulance_als', '35.15.08', 112.713, -7.452],

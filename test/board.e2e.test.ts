@@ -234,6 +234,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('the wall-board in headless Chr
 
     const damkar = createClient({ baseUrl: api.url, apiKey: api.demo.keys.agency });
     await damkar.assignments.transition(assignment.id, { to: 'acknowledged' });
+    // The fire's response plan sends several units; the incident is acknowledged once all are.
+    for (const other of dispatched.assignments.filter((a) => a.id !== assignment.id)) {
+      await dispatcher.assignments.transition(other.id, { to: 'acknowledged' });
+    }
     await within(
       2_000,
       'acknowledged on the map',

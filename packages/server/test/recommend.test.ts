@@ -123,6 +123,8 @@ describe('recommendation at intake', () => {
 
   it('offers busy units by expected free time and flags noUnitAvailable when nobody can go', async () => {
     await setStatus('DAMKAR', 'busy', (i) => 60 - i * 5);
+    // The fire plan's rescue slot could be filled by BPBD's rescue team: busy as well.
+    await setStatus('BPBD', 'busy');
     try {
       const { recommendation, incident } = await report('fire');
       expect(recommendation.noUnitAvailable).toBe(true);
@@ -139,14 +141,16 @@ describe('recommendation at intake', () => {
         payload: { acceptRecommendation: true },
       });
       expect(accept.statusCode).toBe(409);
+      expect(accept.json().message).toContain('unfilled: 2 fire_engine, 1 rescue');
     } finally {
+      await setStatus('BPBD', 'available');
       await setStatus('DAMKAR', 'available');
     }
   });
 });
 
 describe('dispatching the recommendation', () => {
-  it('sends the best unit of each needed agency type', async () => {
+  it('sends the units the response plan chose (a traffic accident: an ambulance and a patrol car)', async () => {
     const { incident, recommendation } = await report('traffic_accident');
     const res = await app.inject({
       method: 'POST',
@@ -159,10 +163,11 @@ describe('dispatching the recommendation', () => {
       .json()
       .assignments.map((a: { unitId: string }) => a.unitId)
       .sort();
-    const best = recommendation.needs
-      .map((n: { candidates: { unitId: string }[] }) => n.candidates[0]!.unitId)
+    const chosen = recommendation.plan.slots
+      .flatMap((s: { chosen: { unitId: string }[] }) => s.chosen.map((c) => c.unitId))
       .sort();
-    expect(sent).toEqual(best);
+    expect(chosen).toHaveLength(2);
+    expect(sent).toEqual(chosen);
     expect(res.json().status).toBe('dispatched');
   });
 
@@ -174,7 +179,8 @@ describe('dispatching the recommendation', () => {
     try {
       const { incident } = await report('fire');
       expect(incident.status).toBe('dispatched');
-      expect(incident.assignments).toHaveLength(1);
+      // The fire plan: two fire engines and a rescue team.
+      expect(incident.assignments).toHaveLength(3);
       const p3 = await report('street_light');
       expect(p3.incident.status).toBe('verified');
     } finally {

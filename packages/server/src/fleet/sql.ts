@@ -93,6 +93,10 @@ export function nearestOfType(
             WHERE u.tenant_id = $1 AND u.kind = $4 AND u.status = 'available' AND g.active
               AND ($5::text[] IS NULL OR g.type = ANY($5::text[]))
               AND NOT (u.id = ANY($6::uuid[]))
+              -- A unit marked available by hand while it still holds an assignment is not free
+              -- (the unique index on open assignments per unit answers this per candidate).
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.tenant_id = u.tenant_id AND a.unit_id = u.id
+                                AND a.status NOT IN ('resolved', 'declined', 'cancelled'))
               AND (u.service_area IS NULL OR ST_Covers(u.service_area, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography))
             ORDER BY u.location <-> ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography
             LIMIT $7`,

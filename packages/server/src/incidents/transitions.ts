@@ -1,7 +1,7 @@
 import type { IncidentStatus, Priority, TransitionIncidentBody } from '@sigap/contract';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
-import { withdrawAssignments } from '../dispatch/assignments.js';
+import { reopenAssignments, withdrawAssignments } from '../dispatch/assignments.js';
 import { ApiError } from '../errors.js';
 import { allowedIncidentActions, type IncidentAction } from './lifecycle.js';
 import { recordIncidentEvent, syncIncidentStatus, targetsFor } from './projection.js';
@@ -113,7 +113,8 @@ export async function transitionIncident(
 
 /**
  * The reporter says it is not fixed: within the tenant's window after resolution, resolved
- * assignments go back to `dispatched` and every agency's clock starts again.
+ * assignments go back to `dispatched` and every agency's clock starts again — each unit only
+ * when it is free (see reopenAssignments).
  */
 async function reopen(tx: Queryable, principal: Principal, incident: LockedIncident, note?: string) {
   const tenantId = principal.tenantId;
@@ -138,25 +139,7 @@ async function reopen(tx: Queryable, principal: Principal, incident: LockedIncid
     actor,
     payload: { from: incident.status, ...(note ? { note } : {}) },
   });
-  const { rows } = await tx.query<{ id: string }>(
-    `UPDATE assignments SET status = 'dispatched', dispatched_at = now(), acknowledged_at = NULL,
-            en_route_at = NULL, on_scene_at = NULL, resolved_at = NULL, breached = '{}',
-            reopen_count = reopen_count + 1, updated_at = now(),
-            ack_due_at = CASE WHEN $3::int IS NULL THEN NULL ELSE now() + make_interval(secs => $3) END,
-            on_scene_due_at = CASE WHEN $4::int IS NULL THEN NULL ELSE now() + make_interval(secs => $4) END,
-            resolve_due_at = CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(secs => $5) END
-      WHERE tenant_id = $1 AND incident_id = $2 AND status = 'resolved'
-      RETURNING id`,
-    [tenantId, incident.id, targets.acknowledgeS, targets.onSceneS, targets.resolveS],
-  );
-  for (const a of rows) {
-    await recordIncidentEvent(tx, tenantId, incident.id, {
-      type: 'assignment.status_changed',
-      actor,
-      assignmentId: a.id,
-      payload: { from: 'resolved', to: 'dispatched', reason: 'incident reopened' },
-    });
-  }
+  await reopenAssignments(tx, principal, incident.id, targets);
   await syncIncidentStatus(tx, tenantId, incident.id, actor, 'reopened');
 }
 
