@@ -98,11 +98,13 @@ export async function transitionIncident(
 
   if (body.to === 'cancelled' || body.to === 'rejected')
     await withdrawAssignments(tx, principal, id, body.to);
-  await tx.query('UPDATE incidents SET status = $3 WHERE tenant_id = $1 AND id = $2', [
-    tenantId,
-    id,
-    body.to,
-  ]);
+  // verified_at starts the watchdog's dispatch clock (incidents/watchdog.ts).
+  await tx.query(
+    `UPDATE incidents SET status = $3,
+            verified_at = CASE WHEN $3 = 'verified' THEN coalesce(verified_at, now()) ELSE verified_at END
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, body.to],
+  );
   await recordIncidentEvent(tx, tenantId, id, {
     type: 'incident.status_changed',
     actor,
