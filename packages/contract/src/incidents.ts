@@ -205,8 +205,14 @@ export const PossibleDuplicate = Type.Object({
 export const CreateIncidentResponse = Type.Object({
   incident: Incident,
   possibleDuplicates: Type.Array(PossibleDuplicate),
-  /** Nearest available units per responsible agency type (null without a point). */
+  /** Nearest available units per responsible agency type (null without a point, and for integrators). */
   recommendation: Type.Union([Recommendation, Type.Null()]),
+  possibleDuplicateNearby: Type.Optional(
+    Type.Boolean({
+      description:
+        'an open incident of the same category was reported nearby; integrators get only this, not the list',
+    }),
+  ),
 });
 export type CreateIncidentResponse = Static<typeof CreateIncidentResponse>;
 

@@ -14,6 +14,7 @@ import { dispatchRoutes } from './dispatch/routes.js';
 import { osrmTable } from './dispatch/travel-time/osrm.js';
 import { straightLine } from './dispatch/travel-time/straight-line.js';
 import type { TravelTimeProvider } from './dispatch/travel-time/types.js';
+import { validatedTravelTime } from './dispatch/travel-time/validated.js';
 import { ApiError } from './errors.js';
 import { fleetRoutes } from './fleet/routes.js';
 import { geocodingRoutes } from './geocoding/routes.js';
@@ -90,7 +91,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('db', db);
   app.decorate('capabilities', capabilities);
   app.decorate('routeTable', [] as RouteEntry[]);
-  app.decorate('travelTime', config.osrm ? osrmTable(config.osrm.url, config.osrm.timeoutMs) : straightLine);
+  app.decorate(
+    'travelTime',
+    config.osrm
+      ? validatedTravelTime(osrmTable(config.osrm.url, config.osrm.timeoutMs), app.log)
+      : straightLine,
+  );
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;

@@ -6,6 +6,7 @@ import { recommendUnits } from '../src/dispatch/recommend.js';
 import { nearestUnits } from '../src/dispatch/sql.js';
 import { osrmTable } from '../src/dispatch/travel-time/osrm.js';
 import { straightLine } from '../src/dispatch/travel-time/straight-line.js';
+import { validatedTravelTime } from '../src/dispatch/travel-time/validated.js';
 import { buildTestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { bearer, type SeededTenant, seedDemoTenant } from './helpers/tenant.js';
@@ -262,6 +263,39 @@ describe('travel time from OSRM', () => {
     const etas = routed.needs[0]!.candidates.map((c) => c.etaSeconds!);
     expect([...etas].sort((a, b) => a - b)).toEqual(etas);
     expect(routed.needs[0]!.candidates[0]!.unitId).not.toBe(straight.needs[0]!.candidates[0]!.unitId);
+  });
+
+  it('rejects negative, non-finite and slower-than-walking durations, with a log line', async () => {
+    osrm.use(
+      http.get(`${OSRM}/table/v1/driving/*`, ({ request }) => {
+        const n = new URL(request.url).searchParams.get('sources')!.split(';').length;
+        // What a broken OSRM answered: a negative duration, one that overflows to Infinity,
+        // a day for a few kilometres; the rest plausible.
+        const rows = ['-1440', '1e400', '86400', ...Array.from({ length: n - 3 }, () => '600')];
+        return new HttpResponse(`{"code":"Ok","durations":[${rows.map((r) => `[${r}]`).join(',')}]}`, {
+          headers: { 'content-type': 'application/json' },
+        });
+      }),
+    );
+    const warnings: { obj: { reason: string; seconds: number }; msg: string }[] = [];
+    const log = { warn: (obj: unknown, msg: string) => warnings.push({ obj: obj as never, msg }) };
+    const { incident } = await report('fire');
+    const point = { id: incident.id, category: 'fire', point: TOWN };
+    const straight = await recommendUnits(t.db, demo.tenantId, point, straightLine);
+    const routed = await recommendUnits(
+      t.db,
+      demo.tenantId,
+      point,
+      validatedTravelTime(osrmTable(OSRM, 1000), log),
+    );
+    expect(routed.travelTime).toBe('osrm');
+    for (const c of routed.needs[0]!.candidates) expect(c.etaSeconds).toBeGreaterThan(0);
+    // The three rejected units keep their straight-line estimate, so the nearest stays first.
+    expect(routed.needs[0]!.candidates[0]!.unitId).toBe(straight.needs[0]!.candidates[0]!.unitId);
+    expect(routed.needs[0]!.candidates[0]!.etaSeconds).toBe(straight.needs[0]!.candidates[0]!.etaSeconds);
+    const reasons = new Set(warnings.map((w) => w.obj.reason));
+    expect(reasons).toEqual(new Set(['negative', 'not a finite number', 'slower than walking']));
+    expect(warnings[0]!.msg).toMatch(/straight-line/);
   });
 
   it('falls back to straight-line estimates when OSRM fails or is too slow', async () => {

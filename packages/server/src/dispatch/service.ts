@@ -312,7 +312,9 @@ export async function transitionAssignment(
   await tx.query(
     `UPDATE assignments SET status = $3, updated_at = now(),
             declined_reason = CASE WHEN $3 = 'declined' THEN $4 ELSE declined_reason END,
-            handoff = coalesce($5::jsonb, handoff)
+            -- A hand-off update merges: fields not sent keep their value (a new ticket number
+            -- does not drop promisedAt or confirmedBy).
+            handoff = CASE WHEN $5::jsonb IS NULL THEN handoff ELSE coalesce(handoff, '{}'::jsonb) || $5::jsonb END
             ${column ? `, ${column} = now()` : ''}
       WHERE tenant_id = $1 AND id = $2`,
     [

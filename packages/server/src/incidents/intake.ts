@@ -21,7 +21,7 @@ export async function intakeIncident(
 ): Promise<CreateIncidentResponse> {
   const created = await createIncident(tx, principal, body);
   const id = created.incident.id;
-  if (!created.incident.location.point) return { ...created, recommendation: null };
+  if (!created.incident.location.point) return forRole(principal, { ...created, recommendation: null });
 
   const recommendation = await recommendationFor(tx, principal, id, travelTime);
   const settings = await tenantSettings(tx, principal.tenantId);
@@ -37,5 +37,15 @@ export async function intakeIncident(
       await createAssignments(tx, principal, SYSTEM_ACTOR, locked, wanted, 'auto-dispatched (P1)');
     }
   }
-  return { ...created, incident: await getIncident(tx, principal, id), recommendation };
+  return forRole(principal, { ...created, incident: await getIncident(tx, principal, id), recommendation });
+}
+
+/**
+ * An app (integrator key) sees its own report only: no units (where the fleet is) and no other
+ * reporters' incidents, just whether one was reported nearby. Staff get the full answer.
+ */
+function forRole(principal: Principal, response: CreateIncidentResponse): CreateIncidentResponse {
+  const possibleDuplicateNearby = response.possibleDuplicates.length > 0;
+  if (principal.role !== 'integrator') return { ...response, possibleDuplicateNearby };
+  return { ...response, possibleDuplicates: [], recommendation: null, possibleDuplicateNearby };
 }

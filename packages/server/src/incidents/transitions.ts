@@ -1,4 +1,9 @@
-import type { IncidentStatus, Priority, TransitionIncidentBody } from '@sigap/contract';
+import {
+  INCIDENT_ACTIONS,
+  type IncidentStatus,
+  type Priority,
+  type TransitionIncidentBody,
+} from '@sigap/contract';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
 import { reopenAssignments, withdrawAssignments } from '../dispatch/assignments.js';
@@ -32,17 +37,23 @@ export async function lockVisibleIncident(
   return rows[0]!;
 }
 
-/** 409 with the allowed next actions when `action` is not allowed from the current status. */
+/**
+ * 409 when `action` is not allowed from the current status. `allowed` lists only values a
+ * client can send as `to` to POST /incidents/{id}/transitions (dispatch and merge have their
+ * own routes and are not `to` values).
+ */
 export function assertAllowed(incident: LockedIncident, action: IncidentAction): void {
   const allowed = allowedIncidentActions(incident.status);
   if (!allowed.includes(action)) {
     throw new ApiError(
       'SIGAP_ERR_ILLEGAL_TRANSITION',
       `An incident that is ${incident.status} cannot be ${action === 'dispatch' || action === 'merge' ? `${action}ed` : action}.`,
-      { allowed: [...allowed] },
+      { allowed: allowed.filter((a): a is TransitionIncidentBody['to'] => TRANSITION_TOS.has(a)) },
     );
   }
 }
+
+const TRANSITION_TOS: ReadonlySet<string> = new Set(INCIDENT_ACTIONS);
 
 /** Which incident actions each role may take (the route lets call takers and dispatchers in). */
 const ROLE_ACTIONS: Record<string, readonly TransitionIncidentBody['to'][]> = {
