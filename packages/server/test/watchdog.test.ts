@@ -83,6 +83,12 @@ describe('watchdog', () => {
           payload: expect.objectContaining({ priority: 'P1', limitS: 60 }),
         }),
       ]);
+      // The incident is overdue (the wall-board marks it) until someone verifies it.
+      const read = await app.inject({
+        url: `/v1/incidents/${incident.id}`,
+        headers: bearer(demo.keys.viewer),
+      });
+      expect(read.json().overdue).toBe(true);
       await live.until(
         () =>
           live
@@ -95,6 +101,21 @@ describe('watchdog', () => {
         10_000,
         'verification_overdue on the live stream',
       );
+      const streamed = live
+        .events()
+        .find(
+          (m) =>
+            m.type === 'verification_overdue' &&
+            (m.incident as { id?: string } | undefined)?.id === incident.id,
+        );
+      expect((streamed!.incident as { overdue: boolean }).overdue).toBe(true);
+      const verified = await app.inject({
+        method: 'POST',
+        url: `/v1/incidents/${incident.id}/transitions`,
+        headers: bearer(demo.keys.call_taker),
+        payload: { to: 'verified' },
+      });
+      expect(verified.json().overdue).toBe(false);
     } finally {
       live.close();
     }
