@@ -214,14 +214,19 @@ const AGENCIES = [
   { code: 'DISKOMINFO-SDA', type: 'DISKOMINFO', name: 'Dinas Kominfo Kabupaten Sidoarjo (112)', kind: 'opd' },
 ];
 
+// Built-in unit types of the server (packages/server/src/fleet/defaults.ts) used by the demo.
 const UNIT_KINDS = new Set([
   'fire_engine',
-  'ambulance',
+  'water_tanker',
+  'rescue',
+  'ambulance_bls',
+  'ambulance_als',
+  'boat',
+  'pju_crew',
   'hospital',
   'health_centre',
   'police_post',
   'patrol_car',
-  'rescue_team',
   'office',
   'field_team',
 ]);
@@ -233,21 +238,31 @@ const UNIT_KINDS = new Set([
 const UNITS = [
   // Fire service: main post in town, sector posts
   ['DAMKAR-SDA-01', 'Pos Damkar Sidoarjo Kota', 'DAMKAR', 'fire_engine', '35.15.08', 112.726, -7.447],
-  ['DAMKAR-SDA-02', 'Tim Rescue Damkar Sidoarjo', 'DAMKAR', 'rescue_team', '35.15.08', 112.7265, -7.4475],
+  ['DAMKAR-SDA-02', 'Tim Rescue Damkar Sidoarjo', 'DAMKAR', 'rescue', '35.15.08', 112.7265, -7.4475],
   ['DAMKAR-SDA-03', 'Pos Damkar Krian', 'DAMKAR', 'fire_engine', '35.15.11', 112.59, -7.409],
   ['DAMKAR-SDA-04', 'Pos Damkar Porong', 'DAMKAR', 'fire_engine', '35.15.04', 112.688, -7.537],
   ['DAMKAR-SDA-05', 'Pos Damkar Taman', 'DAMKAR', 'fire_engine', '35.15.13', 112.69, -7.356],
   ['DAMKAR-SDA-06', 'Pos Damkar Waru', 'DAMKAR', 'fire_engine', '35.15.18', 112.735, -7.36],
   ['DAMKAR-SDA-07', 'Pos Damkar Sedati', 'DAMKAR', 'fire_engine', '35.15.17', 112.775, -7.392],
   ['DAMKAR-SDA-08', 'Pos Damkar Tarik', 'DAMKAR', 'fire_engine', '35.15.01', 112.495, -7.436],
+  ['DAMKAR-SDA-09', 'Pos Damkar Buduran', 'DAMKAR', 'fire_engine', '35.15.15', 112.7235, -7.4265],
+  [
+    'DAMKAR-SDA-10',
+    'Mobil Tangki Air Damkar Sidoarjo',
+    'DAMKAR',
+    'water_tanker',
+    '35.15.08',
+    112.7275,
+    -7.4462,
+  ],
   // PSC 119: ambulances at their posts
-  ['PSC119-SDA-01', 'Ambulans PSC 119 Sidoarjo Kota', 'PSC119', 'ambulance', '35.15.08', 112.713, -7.452],
-  ['PSC119-SDA-02', 'Ambulans PSC 119 Pos Krian', 'PSC119', 'ambulance', '35.15.11', 112.583, -7.41],
-  ['PSC119-SDA-03', 'Ambulans PSC 119 Pos Porong', 'PSC119', 'ambulance', '35.15.04', 112.684, -7.542],
-  ['PSC119-SDA-04', 'Ambulans PSC 119 Pos Waru', 'PSC119', 'ambulance', '35.15.18', 112.729, -7.355],
-  ['PSC119-SDA-05', 'Ambulans PSC 119 Pos Taman', 'PSC119', 'ambulance', '35.15.13', 112.695, -7.35],
-  ['PSC119-SDA-06', 'Ambulans PSC 119 Pos Sedati', 'PSC119', 'ambulance', '35.15.17', 112.772, -7.394],
-  ['PSC119-SDA-07', 'Ambulans PSC 119 Pos Tulangan', 'PSC119', 'ambulance', '35.15.09', 112.652, -7.487],
+  ['PSC119-SDA-01', 'Ambulans PSC 119 Sidoarjo Kota', 'PSC119', 'ambulance_als', '35.15.08', 112.713, -7.452],
+  ['PSC119-SDA-02', 'Ambulans PSC 119 Pos Krian', 'PSC119', 'ambulance_bls', '35.15.11', 112.583, -7.41],
+  ['PSC119-SDA-03', 'Ambulans PSC 119 Pos Porong', 'PSC119', 'ambulance_bls', '35.15.04', 112.684, -7.542],
+  ['PSC119-SDA-04', 'Ambulans PSC 119 Pos Waru', 'PSC119', 'ambulance_als', '35.15.18', 112.729, -7.355],
+  ['PSC119-SDA-05', 'Ambulans PSC 119 Pos Taman', 'PSC119', 'ambulance_bls', '35.15.13', 112.695, -7.35],
+  ['PSC119-SDA-06', 'Ambulans PSC 119 Pos Sedati', 'PSC119', 'ambulance_bls', '35.15.17', 112.772, -7.394],
+  ['PSC119-SDA-07', 'Ambulans PSC 119 Pos Tulangan', 'PSC119', 'ambulance_bls', '35.15.09', 112.652, -7.487],
   // Regional hospitals
   ['RSUD-SDA-01', 'RSUD R.T. Notopuro Sidoarjo', 'RSUD', 'hospital', '35.15.08', 112.7148, -7.4575],
   ['RSUD-SDA-02', 'RSUD Sidoarjo Barat', 'RSUD', 'hospital', '35.15.11', 112.579, -7.416],
@@ -304,8 +319,9 @@ const UNITS = [
   ['POLRI-SDA-PS18', 'Polsek Waru', 'POLRI', 'police_post', '35.15.18', 112.736, -7.355, ['35.15.18']],
   // Disaster management
   ['BPBD-SDA-01', 'Kantor BPBD Kabupaten Sidoarjo', 'BPBD', 'office', '35.15.08', 112.71, -7.447],
-  ['BPBD-SDA-02', 'Tim Reaksi Cepat BPBD Sidoarjo', 'BPBD', 'rescue_team', '35.15.08', 112.7105, -7.4475],
+  ['BPBD-SDA-02', 'Tim Reaksi Cepat BPBD Sidoarjo', 'BPBD', 'rescue', '35.15.08', 112.7105, -7.4475],
   ['BPBD-SDA-03', 'Posko BPBD Porong', 'BPBD', 'field_team', '35.15.04', 112.692, -7.531],
+  ['BPBD-SDA-04', 'Perahu Karet BPBD Sidoarjo', 'BPBD', 'boat', '35.15.08', 112.7102, -7.4478],
   // Public order
   [
     'SATPOLPP-SDA-01',
@@ -323,7 +339,7 @@ const UNITS = [
     'DISHUB-SDA-02',
     'Tim PJU Dinas Perhubungan Sidoarjo',
     'DISHUB',
-    'field_team',
+    'pju_crew',
     '35.15.08',
     112.7275,
     -7.4385,

@@ -242,6 +242,10 @@ describe.skipIf(!hasChromium && !process.env.CI)(
 
       const damkar = createClient({ baseUrl: api.url, apiKey: api.demo.keys.agency });
       await damkar.assignments.transition(assignment.id, { to: 'acknowledged' });
+      // The fire's response plan sends several units; the incident is acknowledged once all are.
+      for (const other of dispatched.assignments.filter((a) => a.id !== assignment.id)) {
+        await dispatcher.assignments.transition(other.id, { to: 'acknowledged' });
+      }
       await eventually(
         'acknowledged on the map',
         async () => (await drawn(page, incident.id))?.status === 'acknowledged',

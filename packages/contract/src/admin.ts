@@ -35,6 +35,24 @@ export const PriorityTargets = Type.Object({
 });
 export type PriorityTargets = Static<typeof PriorityTargets>;
 
+/**
+ * Watchdog limits (issue 15), in seconds: from creation to verification and from verification
+ * to the first dispatch. Crossing one appends one `verification_overdue` / `dispatch_overdue`.
+ */
+const WatchdogSeconds = Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 });
+export const WatchdogLimits = Type.Object({
+  verifyS: Nullable(WatchdogSeconds),
+  dispatchS: Nullable(WatchdogSeconds),
+});
+const WatchdogOverride = Type.Object(
+  { verifyS: Type.Optional(WatchdogSeconds), dispatchS: Type.Optional(WatchdogSeconds) },
+  { additionalProperties: false },
+);
+const WatchdogPatch = Type.Object(
+  { verifyS: Type.Optional(Nullable(WatchdogSeconds)), dispatchS: Type.Optional(Nullable(WatchdogSeconds)) },
+  { additionalProperties: false },
+);
+
 /** Bounds of every tenant setting, shared by the effective values and the patch. */
 const SETTING = {
   prankThreshold: Type.Integer({
@@ -88,6 +106,7 @@ const SETTING = {
 /** The effective settings: the tenant's overrides on top of the built-in defaults. */
 export const TenantSettings = Type.Object({
   targets: Type.Object({ P1: PriorityTargets, P2: PriorityTargets, P3: PriorityTargets }),
+  watchdog: Type.Object({ P1: WatchdogLimits, P2: WatchdogLimits, P3: WatchdogLimits }),
   ...SETTING,
 });
 export type TenantSettings = Static<typeof TenantSettings>;
@@ -108,6 +127,13 @@ export const TenantSettingsOverrides = Type.Object({
       P1: Type.Optional(PriorityTargetsOverride),
       P2: Type.Optional(PriorityTargetsOverride),
       P3: Type.Optional(PriorityTargetsOverride),
+    }),
+  ),
+  watchdog: Type.Optional(
+    Type.Object({
+      P1: Type.Optional(WatchdogOverride),
+      P2: Type.Optional(WatchdogOverride),
+      P3: Type.Optional(WatchdogOverride),
     }),
   ),
   prankThreshold: Type.Optional(SETTING.prankThreshold),
@@ -143,6 +169,18 @@ export const TenantSettingsPatch = Type.Object(
             P1: Type.Optional(Nullable(PriorityTargetsPatch)),
             P2: Type.Optional(Nullable(PriorityTargetsPatch)),
             P3: Type.Optional(Nullable(PriorityTargetsPatch)),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    watchdog: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            P1: Type.Optional(Nullable(WatchdogPatch)),
+            P2: Type.Optional(Nullable(WatchdogPatch)),
+            P3: Type.Optional(Nullable(WatchdogPatch)),
           },
           { additionalProperties: false },
         ),

@@ -155,6 +155,28 @@ export const Candidate = Type.Object({
 });
 export type Candidate = Static<typeof Candidate>;
 
+/** One slot of the response plan: which units fill it, what is still missing, who else could go. */
+export const PlanSlotFill = Type.Object({
+  unitType: Type.String(),
+  count: Type.Integer(),
+  agencyTypes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  because: Type.String({ description: "'plan', or the rule that added the slot, e.g. 'victims >= 1'" }),
+  alreadyAssigned: Type.Integer({ description: 'units of this type already on the incident' }),
+  chosen: Type.Array(Candidate),
+  unfilled: Type.Integer({ description: 'units the plan wants that no available unit can fill' }),
+  alternatives: Type.Array(Candidate, { description: 'the next-nearest available units of this type' }),
+});
+export type PlanSlotFill = Static<typeof PlanSlotFill>;
+
+export const PlanFill = Type.Object({
+  slots: Type.Array(PlanSlotFill),
+  unfilled: Type.Array(Type.Object({ unitType: Type.String(), count: Type.Integer() })),
+  summary: Type.Union([Type.String(), Type.Null()], {
+    description: "e.g. 'unfilled: 1 boat'; null when all filled",
+  }),
+});
+export type PlanFill = Static<typeof PlanFill>;
+
 /** For each agency type the incident needs: the nearest units that can go, best first. */
 export const Recommendation = Type.Object({
   incidentId: Type.String(),
@@ -168,6 +190,11 @@ export const Recommendation = Type.Object({
   ),
   noUnitAvailable: Type.Boolean(),
   travelTime: Type.String({ description: 'straight_line or osrm' }),
+  plan: Type.Optional(
+    Type.Union([PlanFill, Type.Null()], {
+      description: "the category's response plan filled with the nearest available units of each type",
+    }),
+  ),
 });
 export type Recommendation = Static<typeof Recommendation>;
 
@@ -187,10 +214,16 @@ export const PossibleDuplicate = Type.Object({
 export const CreateIncidentResponse = Type.Object({
   incident: Incident,
   possibleDuplicates: Type.Array(PossibleDuplicate),
-  /** Nearest available units per responsible agency type (null without a point). */
+  /** Nearest available units per responsible agency type (null without a point, and for integrators). */
   recommendation: Type.Union([Recommendation, Type.Null()]),
   /** How the location was found when no point was sent (null when it was). */
   geocoding: Type.Union([LocationResolution, Type.Null()]),
+  possibleDuplicateNearby: Type.Optional(
+    Type.Boolean({
+      description:
+        'an open incident of the same category was reported nearby; integrators get only this, not the list',
+    }),
+  ),
 });
 export type CreateIncidentResponse = Static<typeof CreateIncidentResponse>;
 

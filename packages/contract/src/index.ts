@@ -2,6 +2,7 @@ export * from './admin.js';
 export * from './calls.js';
 export * from './common.js';
 export * from './enums.js';
+export * from './fleet.js';
 export * from './geo.js';
 export * from './geocoding.js';
 export * from './incidents.js';

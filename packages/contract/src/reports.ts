@@ -149,6 +149,17 @@ export const HandlingSummary = Type.Object({
   ),
 });
 
+/** One answer → dispatch figure per incident, overall and by who took it, shift and hour (issue 15). */
+export const AnswerToDispatch = Type.Object({
+  overall: DurationStats,
+  byCallTaker: Type.Array(Type.Object({ callTaker: Type.String(), stats: DurationStats })),
+  byShift: Type.Array(
+    Type.Object({ shift: Type.String({ description: "local hours, e.g. '07-15'" }), stats: DurationStats }),
+  ),
+  byHour: Type.Array(Type.Object({ hour: Type.Integer({ minimum: 0, maximum: 23 }), stats: DurationStats })),
+});
+export type AnswerToDispatch = Static<typeof AnswerToDispatch>;
+
 export const AgencyStats = Type.Object({
   rank: Nullable(
     Type.Integer({
@@ -202,6 +213,7 @@ export const SummaryReport = Type.Object({
   calls: Nullable(CallsSummary),
   incidents: IncidentsSummary,
   handling: HandlingSummary,
+  answerToDispatch: Type.Optional(AnswerToDispatch),
   agencies: Type.Array(AgencyStats),
   overdueHandoffs: Type.Array(OverdueHandoff),
 });

@@ -14,7 +14,9 @@ import { dispatchRoutes } from './dispatch/routes.js';
 import { osrmTable } from './dispatch/travel-time/osrm.js';
 import { straightLine } from './dispatch/travel-time/straight-line.js';
 import type { TravelTimeProvider } from './dispatch/travel-time/types.js';
+import { validatedTravelTime } from './dispatch/travel-time/validated.js';
 import { ApiError } from './errors.js';
+import { fleetRoutes } from './fleet/routes.js';
 import { GEOCODER_DEFAULTS } from './geocoding/config.js';
 import { type ExternalGeocoder, externalGeocoder, providerFor } from './geocoding/providers/index.js';
 import { geocodingRoutes } from './geocoding/routes.js';
@@ -104,7 +106,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.decorate('db', db);
   app.decorate('capabilities', capabilities);
   app.decorate('routeTable', [] as RouteEntry[]);
-  app.decorate('travelTime', config.osrm ? osrmTable(config.osrm.url, config.osrm.timeoutMs) : straightLine);
+  app.decorate(
+    'travelTime',
+    config.osrm
+      ? validatedTravelTime(osrmTable(config.osrm.url, config.osrm.timeoutMs), app.log)
+      : straightLine,
+  );
   const geocoderConfig = config.geocoder ?? GEOCODER_DEFAULTS;
   app.decorate('geocoder', externalGeocoder(providerFor(geocoderConfig), geocoderConfig));
   app.addHook('onRoute', (route) => {
@@ -158,6 +165,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       await v1.register(geocodingRoutes);
       await v1.register(locationRoutes);
       await v1.register(reportRoutes);
+      await v1.register(fleetRoutes);
       await v1.register(liveRoutes, { loaders: { call: loadCallView, ...unitLiveLoaders } });
     },
     { prefix: '/v1' },

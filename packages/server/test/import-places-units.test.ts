@@ -178,37 +178,42 @@ describe('importing units', () => {
         geometry: point(112.69, -7.356),
       },
       /* 2 */ {
-        properties: { code: 'X-1', name: 'X', kind: 'x', agency: 'NOPE' },
+        properties: { code: 'X-1', name: 'X', kind: 'fire_engine', agency: 'NOPE' },
         geometry: point(112.69, -7.356),
       },
       /* 3 */ {
         properties: {
           code: 'X-2',
           name: 'X',
-          kind: 'x',
+          kind: 'fire_engine',
           agencyType: 'DAMKAR',
           serviceAreaKecamatan: '35.15.77',
         },
         geometry: point(112.69, -7.356),
       },
       /* 4 */ {
-        properties: { code: 'bad code!', name: 'X', kind: 'x', agencyType: 'DAMKAR' },
+        properties: { code: 'bad code!', name: 'X', kind: 'fire_engine', agencyType: 'DAMKAR' },
         geometry: point(112.69, -7.356),
       },
       /* 5 */ {
-        properties: { code: 'X-3', name: 'X', kind: 'x', agencyType: 'DAMKAR' },
+        properties: { code: 'X-3', name: 'X', kind: 'fire_engine', agencyType: 'DAMKAR' },
         geometry: point(7.356, 112.69),
+      },
+      /* 6: a unit type neither built in nor added by the tenant */ {
+        properties: { code: 'X-4', name: 'X', kind: 'hovercraft', agencyType: 'BPBD' },
+        geometry: point(112.69, -7.356),
       },
     ]);
 
   it('upserts units by code, with agency by code or type, and records who did it', async () => {
     const summary = await runImport(t.db, 'units', '35.15', UNITS());
-    expect(summary).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 4 });
+    expect(summary).toMatchObject({ inserted: 2, updated: 0, unchanged: 0, rejected: 5 });
     expect(summary.rejections.map((r) => r.reason)).toEqual([
       'unknown agency code NOPE',
       'unknown kecamatan code 35.15.77 in serviceAreaKecamatan',
       'code "bad code!" may only hold letters, digits, _ . - (1-60)',
       expect.stringMatching(/outside Indonesia/),
+      expect.stringMatching(/^unknown unit type "hovercraft"/),
     ]);
     const { rows } = await t.db.query<{ type: string; actor: { role: string; name: string } }>(
       `SELECT e.type, e.actor FROM events e JOIN units u ON u.id = e.unit_id WHERE u.code = 'DAMKAR-SDA-TMN'`,
@@ -230,7 +235,7 @@ describe('importing units', () => {
       unchanged: 2,
     });
     const demo = await importFile(t.db, 'units', '35.15', `${DEMO}/units.geojson`);
-    expect(demo).toMatchObject({ inserted: 0, updated: 0, unchanged: 74, rejected: 0 });
+    expect(demo).toMatchObject({ inserted: 0, updated: 0, unchanged: 77, rejected: 0 });
     await t.db.query(
       `UPDATE units SET location = ST_SetSRID(ST_MakePoint(112.70, -7.36), 4326)::geography WHERE code = 'PSC-TMN'`,
     );

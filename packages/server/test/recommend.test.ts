@@ -6,6 +6,7 @@ import { recommendUnits } from '../src/dispatch/recommend.js';
 import { nearestUnits } from '../src/dispatch/sql.js';
 import { osrmTable } from '../src/dispatch/travel-time/osrm.js';
 import { straightLine } from '../src/dispatch/travel-time/straight-line.js';
+import { validatedTravelTime } from '../src/dispatch/travel-time/validated.js';
 import { buildTestApp } from './helpers/app.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
 import { bearer, type SeededTenant, seedDemoTenant } from './helpers/tenant.js';
@@ -123,6 +124,8 @@ describe('recommendation at intake', () => {
 
   it('offers busy units by expected free time and flags noUnitAvailable when nobody can go', async () => {
     await setStatus('DAMKAR', 'busy', (i) => 60 - i * 5);
+    // The fire plan's rescue slot could be filled by BPBD's rescue team: busy as well.
+    await setStatus('BPBD', 'busy');
     try {
       const { recommendation, incident } = await report('fire');
       expect(recommendation.noUnitAvailable).toBe(true);
@@ -139,14 +142,16 @@ describe('recommendation at intake', () => {
         payload: { acceptRecommendation: true },
       });
       expect(accept.statusCode).toBe(409);
+      expect(accept.json().message).toContain('unfilled: 2 fire_engine, 1 rescue');
     } finally {
+      await setStatus('BPBD', 'available');
       await setStatus('DAMKAR', 'available');
     }
   });
 });
 
 describe('dispatching the recommendation', () => {
-  it('sends the best unit of each needed agency type', async () => {
+  it('sends the units the response plan chose (a traffic accident: an ambulance and a patrol car)', async () => {
     const { incident, recommendation } = await report('traffic_accident');
     const res = await app.inject({
       method: 'POST',
@@ -159,10 +164,11 @@ describe('dispatching the recommendation', () => {
       .json()
       .assignments.map((a: { unitId: string }) => a.unitId)
       .sort();
-    const best = recommendation.needs
-      .map((n: { candidates: { unitId: string }[] }) => n.candidates[0]!.unitId)
+    const chosen = recommendation.plan.slots
+      .flatMap((s: { chosen: { unitId: string }[] }) => s.chosen.map((c) => c.unitId))
       .sort();
-    expect(sent).toEqual(best);
+    expect(chosen).toHaveLength(2);
+    expect(sent).toEqual(chosen);
     expect(res.json().status).toBe('dispatched');
   });
 
@@ -174,7 +180,8 @@ describe('dispatching the recommendation', () => {
     try {
       const { incident } = await report('fire');
       expect(incident.status).toBe('dispatched');
-      expect(incident.assignments).toHaveLength(1);
+      // The fire plan: two fire engines and a rescue team.
+      expect(incident.assignments).toHaveLength(3);
       const p3 = await report('street_light');
       expect(p3.incident.status).toBe('verified');
     } finally {
@@ -256,6 +263,39 @@ describe('travel time from OSRM', () => {
     const etas = routed.needs[0]!.candidates.map((c) => c.etaSeconds!);
     expect([...etas].sort((a, b) => a - b)).toEqual(etas);
     expect(routed.needs[0]!.candidates[0]!.unitId).not.toBe(straight.needs[0]!.candidates[0]!.unitId);
+  });
+
+  it('rejects negative, non-finite and slower-than-walking durations, with a log line', async () => {
+    osrm.use(
+      http.get(`${OSRM}/table/v1/driving/*`, ({ request }) => {
+        const n = new URL(request.url).searchParams.get('sources')!.split(';').length;
+        // What a broken OSRM answered: a negative duration, one that overflows to Infinity,
+        // a day for a few kilometres; the rest plausible.
+        const rows = ['-1440', '1e400', '86400', ...Array.from({ length: n - 3 }, () => '600')];
+        return new HttpResponse(`{"code":"Ok","durations":[${rows.map((r) => `[${r}]`).join(',')}]}`, {
+          headers: { 'content-type': 'application/json' },
+        });
+      }),
+    );
+    const warnings: { obj: { reason: string; seconds: number }; msg: string }[] = [];
+    const log = { warn: (obj: unknown, msg: string) => warnings.push({ obj: obj as never, msg }) };
+    const { incident } = await report('fire');
+    const point = { id: incident.id, category: 'fire', point: TOWN };
+    const straight = await recommendUnits(t.db, demo.tenantId, point, straightLine);
+    const routed = await recommendUnits(
+      t.db,
+      demo.tenantId,
+      point,
+      validatedTravelTime(osrmTable(OSRM, 1000), log),
+    );
+    expect(routed.travelTime).toBe('osrm');
+    for (const c of routed.needs[0]!.candidates) expect(c.etaSeconds).toBeGreaterThan(0);
+    // The three rejected units keep their straight-line estimate, so the nearest stays first.
+    expect(routed.needs[0]!.candidates[0]!.unitId).toBe(straight.needs[0]!.candidates[0]!.unitId);
+    expect(routed.needs[0]!.candidates[0]!.etaSeconds).toBe(straight.needs[0]!.candidates[0]!.etaSeconds);
+    const reasons = new Set(warnings.map((w) => w.obj.reason));
+    expect(reasons).toEqual(new Set(['negative', 'not a finite number', 'slower than walking']));
+    expect(warnings[0]!.msg).toMatch(/straight-line/);
   });
 
   it('falls back to straight-line estimates when OSRM fails or is too slow', async () => {

@@ -241,6 +241,25 @@ describe('call handling (NFPA 1225 processing interval)', () => {
   });
 });
 
+describe('answer → dispatch (one figure per incident)', () => {
+  it('gives median, p90 and share within 60 s overall, per call taker, per shift and per hour', async () => {
+    const { answerToDispatch } = await summary(RANGE);
+    // Answer → incident plus incident → dispatch per incident: I1 40 + 30, I2 120 + 90,
+    // I3 50 + 60, and from creation for I4 (630) and I5 (30), which had no call.
+    // Sorted 30, 70, 110, 210, 630: median 110, p90 = 210 + 0.6 × (630 − 210) = 462.
+    expect(answerToDispatch.overall).toEqual({ count: 5, medianS: 110, p90S: 462, within60sShare: 0.2 });
+    const total = (groups: { stats: { count: number } }[]) => groups.reduce((n, g) => n + g.stats.count, 0);
+    expect(total(answerToDispatch.byCallTaker)).toBe(5);
+    expect(total(answerToDispatch.byShift)).toBe(5);
+    expect(total(answerToDispatch.byHour)).toBe(5);
+    for (const s of answerToDispatch.byShift) expect(['07-15', '15-23', '23-07']).toContain(s.shift);
+    for (const h of answerToDispatch.byHour) {
+      expect(h.hour).toBeGreaterThanOrEqual(0);
+      expect(h.hour).toBeLessThanOrEqual(23);
+    }
+  });
+});
+
 describe('tenant isolation', () => {
   it('shows the neighbour only its own call and incident, and Sidoarjo none of them', async () => {
     const mine = await summary(RANGE, other.keys.admin);

@@ -412,7 +412,7 @@ describe('administration', () => {
     agencyId: demo.agencies['BPBD-SDA'],
     code: 'BPBD-SDA-09',
     name: 'Perahu karet BPBD',
-    kind: 'rescue_boat',
+    kind: 'boat',
     location: { lon: 112.72, lat: -7.45 },
     ...extra,
   });

@@ -1,11 +1,12 @@
-import type { Candidate, Recommendation } from '@sigap/contract';
+import type { Candidate, Priority, Recommendation } from '@sigap/contract';
 import type { Queryable } from '../db/index.js';
+import { fillPlan } from '../fleet/fill-plan.js';
 import { iso } from '../incidents/serialize.js';
 import { nearestUnits } from './sql.js';
 import { straightLine } from './travel-time/straight-line.js';
 import type { LonLat, TravelTimeProvider } from './travel-time/types.js';
 
-interface UnitRow {
+export interface UnitRow {
   id: string;
   code: string;
   name: string;
@@ -101,7 +102,22 @@ export async function recommendUnits(
       candidates: ranked.map(({ unit, eta }, rank) => toCandidate(unit, eta, rank, need.fallbackFor)),
     });
   }
-  return { incidentId: incident.id, needs, noUnitAvailable, travelTime: provider.name };
+  // The response plan: units by type, with what could not be filled (fleet/fill-plan.ts).
+  const { rows: details } = await tx.query<{ priority: Priority; condition: Record<string, unknown> }>(
+    'SELECT priority, condition FROM incidents WHERE tenant_id = $1 AND id = $2',
+    [tenantId, incident.id],
+  );
+  const plan = details[0]
+    ? await fillPlan(
+        tx,
+        tenantId,
+        { ...incident, priority: details[0].priority, condition: details[0].condition },
+        travelTime,
+        provider,
+        limit,
+      )
+    : null;
+  return { incidentId: incident.id, needs, noUnitAvailable, travelTime: provider.name, plan };
 }
 
 function candidates(
@@ -116,7 +132,7 @@ function candidates(
   return tx.query<UnitRow>(q.text, q.values).then((r) => r.rows);
 }
 
-async function estimate(
+export async function estimate(
   units: UnitRow[],
   point: LonLat,
   travelTime: TravelTimeProvider,
@@ -135,7 +151,7 @@ async function estimate(
   }
 }
 
-function toCandidate(
+export function toCandidate(
   unit: UnitRow,
   eta: number | null,
   rank: number,

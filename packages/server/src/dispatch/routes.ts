@@ -7,10 +7,11 @@ import {
   IncidentParams,
   Recommendation,
   RecommendationQuery,
+  ReleaseAssignmentBody,
   TransitionAssignmentBody,
 } from '@sigap/contract';
 import { tenantRead, tenantWrite } from '../plugins/idempotency.js';
-import { dispatchIncident, recommendationFor, transitionAssignment } from './service.js';
+import { dispatchIncident, recommendationFor, releaseFromIncident, transitionAssignment } from './service.js';
 
 const errors = {
   400: ErrorResponse,
@@ -83,6 +84,27 @@ export const dispatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
     (request, reply) =>
       tenantWrite(request, reply, 200, (tx, principal) =>
         transitionAssignment(tx, principal, request.params.id, request.body),
+      ),
+  );
+
+  app.post(
+    '/assignments/:id/release',
+    {
+      config: { roles: ['dispatcher'] },
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Stand a unit (or agency) down while the incident runs',
+        description:
+          'The open assignment ends as cancelled with the reason, its unit becomes available for other ' +
+          'incidents, and the incident follows the assignments that remain. Returns the whole incident.',
+        params: AssignmentParams,
+        body: ReleaseAssignmentBody,
+        response: { 200: Incident, ...errors },
+      },
+    },
+    (request, reply) =>
+      tenantWrite(request, reply, 200, (tx, principal) =>
+        releaseFromIncident(tx, principal, request.params.id, request.body.reason),
       ),
   );
 };

@@ -5,7 +5,6 @@ import type {
   Recommendation,
   TransitionAssignmentBody,
 } from '@sigap/contract';
-import { appendEvent } from '../audit/events.js';
 import { type Actor, actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
@@ -13,7 +12,7 @@ import { allowedAssignmentTransitions } from '../incidents/lifecycle.js';
 import { recordIncidentEvent, syncIncidentStatus, targetsFor } from '../incidents/projection.js';
 import { getIncident } from '../incidents/service.js';
 import { assertAllowed, type LockedIncident, lockVisibleIncident } from '../incidents/transitions.js';
-import { releaseUnit } from './assignments.js';
+import { lockUnits, occupyUnit, releaseAssignment, releaseUnit } from './assignments.js';
 import { recommendUnits } from './recommend.js';
 import type { TravelTimeProvider } from './travel-time/types.js';
 
@@ -92,8 +91,26 @@ export async function recommendationFor(
   return recommendation;
 }
 
-/** The best candidate of every need; refuses when a need has only busy units (a person decides then). */
+/**
+ * What `acceptRecommendation` sends. With a response plan: every unit chosen for its slots
+ * (what could not be filled is left to a person, the rest goes now); 409 when nothing can go.
+ * Without one: the best candidate of every agency type needed; refuses when a need has only
+ * busy units (a person decides then).
+ */
 export function pickRecommended(recommendation: Recommendation): Wanted[] {
+  const plan = recommendation.plan;
+  if (plan) {
+    const chosen = plan.slots.flatMap((s) => s.chosen);
+    if (chosen.length === 0) {
+      throw new ApiError(
+        'SIGAP_ERR_CONFLICT',
+        plan.summary
+          ? `No unit of the response plan is available (${plan.summary}): choose one or wait for a busy one.`
+          : 'Every unit the response plan asks for is already assigned.',
+      );
+    }
+    return chosen.map((c) => ({ agencyId: c.agencyId, unitId: c.unitId }));
+  }
   return recommendation.needs.map((need) => {
     const best = need.candidates.find((c) => c.unitStatus === 'available');
     if (!best) {
@@ -118,11 +135,25 @@ export async function createAssignments(
   const incidentId = incident.id;
   const targets = await targetsFor(tx, tenantId, incident.category, incident.priority);
 
-  const seen = new Set<string>();
+  await lockUnits(
+    tx,
+    tenantId,
+    wantedList.map((w) => w.unitId),
+  );
+  const seenAgencies = new Set<string>();
+  const seenUnits = new Set<string>();
   for (const [index, wanted] of wantedList.entries()) {
     const path = `/body/assignments/${index}`;
-    if (seen.has(wanted.agencyId)) throw invalid(`${path}/agencyId`, 'duplicate', 'is listed twice');
-    seen.add(wanted.agencyId);
+    // Several units of one agency may go (two fire engines of Damkar); the agency itself
+    // without a unit (a hand-off) once, and a unit once.
+    if (wanted.unitId) {
+      if (seenUnits.has(wanted.unitId)) throw invalid(`${path}/unitId`, 'duplicate', 'is listed twice');
+      seenUnits.add(wanted.unitId);
+    } else {
+      if (seenAgencies.has(wanted.agencyId))
+        throw invalid(`${path}/agencyId`, 'duplicate', 'is listed twice without a unit');
+      seenAgencies.add(wanted.agencyId);
+    }
     const { rows: agencies } = await tx.query<{ kind: string; active: boolean }>(
       'SELECT kind, active FROM agencies WHERE tenant_id = $1 AND id = $2',
       [tenantId, wanted.agencyId],
@@ -137,23 +168,27 @@ export async function createAssignments(
       );
     }
     if (wanted.unitId) {
+      // The unit's row lock queues concurrent dispatches of one unit: the second sees the
+      // first's assignment once it commits (READ COMMITTED re-reads after the lock).
       const { rows: units } = await tx.query<{ status: string }>(
         'SELECT status FROM units WHERE tenant_id = $1 AND id = $2 AND agency_id = $3 FOR UPDATE',
         [tenantId, wanted.unitId, wanted.agencyId],
       );
       if (!units[0]) throw invalid(`${path}/unitId`, 'not_found', 'is not a unit of that agency');
       if (units[0].status === 'offline') throw invalid(`${path}/unitId`, 'offline', 'the unit is offline');
-    }
-    const { rowCount: busy } = await tx.query(
-      `SELECT 1 FROM assignments WHERE tenant_id = $1 AND incident_id = $2 AND agency_id = $3
-          AND status NOT IN ('resolved', 'declined', 'cancelled')`,
-      [tenantId, incidentId, wanted.agencyId],
-    );
-    if (busy > 0) {
-      throw new ApiError(
-        'SIGAP_ERR_CONFLICT',
-        `The agency ${wanted.agencyId} already has an open assignment here.`,
+      await assertUnitFree(tx, tenantId, wanted.unitId, `${path}/unitId`);
+    } else {
+      const { rowCount: busy } = await tx.query(
+        `SELECT 1 FROM assignments WHERE tenant_id = $1 AND incident_id = $2 AND agency_id = $3
+            AND unit_id IS NULL AND status NOT IN ('resolved', 'declined', 'cancelled')`,
+        [tenantId, incidentId, wanted.agencyId],
       );
+      if (busy > 0) {
+        throw new ApiError(
+          'SIGAP_ERR_CONFLICT',
+          `The agency ${wanted.agencyId} already has an open assignment here; name a unit to send another.`,
+        );
+      }
     }
 
     const { rows } = await tx.query<{ id: string }>(
@@ -163,6 +198,8 @@ export async function createAssignments(
           CASE WHEN $6::int IS NULL THEN NULL ELSE now() + make_interval(secs => $6) END,
           CASE WHEN $7::int IS NULL THEN NULL ELSE now() + make_interval(secs => $7) END,
           CASE WHEN $8::int IS NULL THEN NULL ELSE now() + make_interval(secs => $8) END)
+       ON CONFLICT (tenant_id, unit_id) WHERE unit_id IS NOT NULL AND status NOT IN ('resolved', 'declined', 'cancelled')
+       DO NOTHING
        RETURNING id`,
       [
         tenantId,
@@ -175,6 +212,8 @@ export async function createAssignments(
         targets.resolveS,
       ],
     );
+    // The unique index on open assignments per unit refused it: booked elsewhere meanwhile.
+    if (!rows[0]) await assertUnitFree(tx, tenantId, wanted.unitId!, `${path}/unitId`);
     const assignmentId = rows[0]!.id;
     await recordIncidentEvent(tx, tenantId, incidentId, {
       type: 'assignment.created',
@@ -194,21 +233,33 @@ export async function createAssignments(
   await syncIncidentStatus(tx, tenantId, incidentId, actor, 'dispatched');
 }
 
-async function occupyUnit(tx: Queryable, principal: Principal, actor: Actor, unitId: string) {
-  const { rows } = await tx.query<{ from: string }>(
-    `UPDATE units u SET status = 'busy', updated_at = now()
-       FROM units old WHERE u.tenant_id = $1 AND u.id = $2 AND old.id = u.id AND u.status = 'available'
-     RETURNING old.status AS from`,
-    [principal.tenantId, unitId],
+/**
+ * 409 when the unit holds an open assignment (on this incident or another), naming that
+ * incident: a unit is never booked twice (the database enforces it too, see migration 0007).
+ */
+export async function assertUnitFree(tx: Queryable, tenantId: string, unitId: string, path: string) {
+  const { rows } = await tx.query<{ incident_id: string; number: string; code: string }>(
+    `SELECT a.incident_id, i.number, u.code FROM assignments a
+       JOIN incidents i ON i.tenant_id = a.tenant_id AND i.id = a.incident_id
+       JOIN units u ON u.tenant_id = a.tenant_id AND u.id = a.unit_id
+      WHERE a.tenant_id = $1 AND a.unit_id = $2 AND a.status NOT IN ('resolved', 'declined', 'cancelled')`,
+    [tenantId, unitId],
   );
-  if (rows[0]) {
-    await appendEvent(tx, principal.tenantId, {
-      type: 'unit.status_changed',
-      actor,
-      unitId,
-      payload: { from: rows[0].from, to: 'busy' },
-    });
-  }
+  const holder = rows[0];
+  if (!holder) return;
+  throw new ApiError(
+    'SIGAP_ERR_CONFLICT',
+    `Unit ${holder.code} is already assigned to incident ${holder.number} (${holder.incident_id}).`,
+    {
+      details: [
+        {
+          path,
+          code: 'unit_busy',
+          message: `is assigned to incident ${holder.number} (${holder.incident_id})`,
+        },
+      ],
+    },
+  );
 }
 
 const TIMESTAMP_COLUMN: Partial<Record<AssignmentStatus, string>> = {
@@ -261,7 +312,9 @@ export async function transitionAssignment(
   await tx.query(
     `UPDATE assignments SET status = $3, updated_at = now(),
             declined_reason = CASE WHEN $3 = 'declined' THEN $4 ELSE declined_reason END,
-            handoff = coalesce($5::jsonb, handoff)
+            -- A hand-off update merges: fields not sent keep their value (a new ticket number
+            -- does not drop promisedAt or confirmedBy).
+            handoff = CASE WHEN $5::jsonb IS NULL THEN handoff ELSE coalesce(handoff, '{}'::jsonb) || $5::jsonb END
             ${column ? `, ${column} = now()` : ''}
       WHERE tenant_id = $1 AND id = $2`,
     [
@@ -293,4 +346,21 @@ export async function transitionAssignment(
     await syncIncidentStatus(tx, tenantId, found.incident_id, actorOf(principal), `assignment ${body.to}`);
   }
   return getIncident(tx, principal, found.incident_id);
+}
+
+/** POST /assignments/:id/release: stands one unit or agency down; returns the whole incident. */
+export async function releaseFromIncident(
+  tx: Queryable,
+  principal: Principal,
+  assignmentId: string,
+  reason?: string,
+) {
+  const incidentId = await releaseAssignment(
+    tx,
+    principal,
+    assignmentId,
+    (id) => lockVisibleIncident(tx, principal, id),
+    reason,
+  );
+  return getIncident(tx, principal, incidentId);
 }

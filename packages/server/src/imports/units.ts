@@ -1,6 +1,7 @@
 import { appendEvent } from '../audit/events.js';
 import type { Actor } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
+import { BUILT_IN_CODES } from '../fleet/defaults.js';
 import {
   checkGeometry,
   count,
@@ -53,6 +54,11 @@ export async function importUnits(
     `SELECT code, boundary IS NOT NULL AS has_boundary FROM areas WHERE tenant_id = $1 AND level = 'kecamatan'`,
     [tenantId],
   );
+  const { rows: ownTypes } = await tx.query<{ code: string }>(
+    'SELECT code FROM unit_types WHERE tenant_id = $1',
+    [tenantId],
+  );
+  const knownTypes = new Set(ownTypes.map((t) => t.code));
   const kecamatanBoundary = new Map(kecamatan.map((k) => [k.code, k.has_boundary]));
   const seen = new Map<string, number>();
   for (const feature of features) {
@@ -69,6 +75,11 @@ export async function importUnits(
         if (!name || name.length > 200) throw new Rejected('needs a name of 1-200 characters');
         const kind = text(props, 'kind', 'jenis');
         if (!kind || kind.length > 40) throw new Rejected('needs a kind of 1-40 characters (e.g. ambulance)');
+        if (!knownTypes.has(kind) && !BUILT_IN_CODES.has(kind)) {
+          throw new Rejected(
+            `unknown unit type "${kind}": use a built-in type (fire_engine, ambulance_als, boat...) or add it with PUT /v1/admin/unit-types/${kind}`,
+          );
+        }
         const agencyId = findAgency(props, agencies);
         const serviceArea = list(props, 'serviceAreaKecamatan', 'service_area_kecamatan');
         for (const k of serviceArea) {

@@ -50,7 +50,8 @@ export async function intakeIncident(
   const created = await createIncident(tx, principal, body, resolved, settings);
   const geocoding = resolved.resolution;
   const id = created.incident.id;
-  if (!created.incident.location.point) return { ...created, recommendation: null, geocoding };
+  if (!created.incident.location.point)
+    return forRole(principal, { ...created, recommendation: null, geocoding });
 
   const recommendation = await recommendationFor(tx, principal, id, travelTime);
   if (settings.autoDispatchP1 && created.incident.priority === 'P1' && !recommendation.noUnitAvailable) {
@@ -65,5 +66,20 @@ export async function intakeIncident(
       await createAssignments(tx, principal, SYSTEM_ACTOR, locked, wanted, 'auto-dispatched (P1)');
     }
   }
-  return { ...created, incident: await getIncident(tx, principal, id), recommendation, geocoding };
+  return forRole(principal, {
+    ...created,
+    incident: await getIncident(tx, principal, id),
+    recommendation,
+    geocoding,
+  });
+}
+
+/**
+ * An app (integrator key) sees its own report only: no units (where the fleet is) and no other
+ * reporters' incidents, just whether one was reported nearby. Staff get the full answer.
+ */
+function forRole(principal: Principal, response: CreateIncidentResponse): CreateIncidentResponse {
+  const possibleDuplicateNearby = response.possibleDuplicates.length > 0;
+  if (principal.role !== 'integrator') return { ...response, possibleDuplicateNearby };
+  return { ...response, possibleDuplicates: [], recommendation: null, possibleDuplicateNearby };
 }

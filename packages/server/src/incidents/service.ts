@@ -62,10 +62,11 @@ export async function createIncident(
     );
   }
   if (body.callId) {
-    const { rowCount } = await tx.query('SELECT 1 FROM calls WHERE tenant_id = $1 AND id = $2', [
-      tenantId,
-      body.callId,
-    ]);
+    // An app (integrator key) may attach only calls it logged itself, never another caller's.
+    const { rowCount } = await tx.query(
+      'SELECT 1 FROM calls WHERE tenant_id = $1 AND id = $2 AND ($3::uuid IS NULL OR created_by = $3)',
+      [tenantId, body.callId, principal.role === 'integrator' ? principal.keyId : null],
+    );
     if (rowCount === 0) throw invalid('/body/callId', 'not_found', 'is not a call of this tenant');
   }
 

@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from '../auth/principal.js';
 import type { Db } from '../db/index.js';
 import { withTenant } from '../db/tenant.js';
 import { recordIncidentEvent } from './projection.js';
+import { reportOverdue } from './watchdog.js';
 
 export type BreachTarget = 'acknowledge' | 'on_scene' | 'resolve' | 'answer';
 
@@ -68,7 +69,7 @@ export async function reportBreaches(db: Db, batch = 500): Promise<number> {
 }
 
 /**
- * Runs `reportBreaches` every `intervalMs` until stopped. A failing round (database briefly
+ * Runs `reportBreaches` and the watchdog (`reportOverdue`) every `intervalMs` until stopped. A failing round (database briefly
  * down) is logged and retried on the next tick; rounds never overlap.
  */
 export function startBreachMonitor(
@@ -83,6 +84,7 @@ export function startBreachMonitor(
       if (stopped) return;
       try {
         await reportBreaches(db);
+        await reportOverdue(db);
       } catch (err) {
         log.warn({ err }, 'SLA breach check failed; retrying on the next tick');
       }

@@ -12,9 +12,14 @@ export const ASSIGNMENT_OVERDUE = `(a.status NOT IN ('resolved', 'declined', 'ca
     (a.on_scene_due_at < now() AND a.on_scene_at IS NULL) OR
     (a.resolve_due_at < now())))`;
 
-/** An open incident is overdue when one of its assignments is, or its answer to the reporter is late. */
+/**
+ * An open incident is overdue when one of its assignments is, its answer to the reporter is
+ * late, or the watchdog reported it still waiting for verification or its first dispatch.
+ */
 export const INCIDENT_OVERDUE = `(i.status IN ('received', 'verified', 'dispatched', 'acknowledged', 'en_route', 'on_scene') AND (
     (i.answer_due_at < now() AND i.resolved_at IS NULL) OR
+    (i.status = 'received' AND 'verification' = ANY (i.overdue_reported)) OR
+    (i.status = 'verified' AND 'dispatch' = ANY (i.overdue_reported)) OR
     EXISTS (SELECT 1 FROM assignments a WHERE a.tenant_id = i.tenant_id AND a.incident_id = i.id AND ${ASSIGNMENT_OVERDUE})))`;
 
 /** Every column the API shows of an incident, with its assignments as JSON. */

@@ -1,7 +1,12 @@
-import type { IncidentStatus, Priority, TransitionIncidentBody } from '@sigap/contract';
+import {
+  INCIDENT_ACTIONS,
+  type IncidentStatus,
+  type Priority,
+  type TransitionIncidentBody,
+} from '@sigap/contract';
 import { actorOf, type Principal } from '../auth/principal.js';
 import type { Queryable } from '../db/index.js';
-import { withdrawAssignments } from '../dispatch/assignments.js';
+import { reopenAssignments, withdrawAssignments } from '../dispatch/assignments.js';
 import { ApiError } from '../errors.js';
 import { allowedIncidentActions, type IncidentAction } from './lifecycle.js';
 import { recordIncidentEvent, syncIncidentStatus, targetsFor } from './projection.js';
@@ -32,17 +37,23 @@ export async function lockVisibleIncident(
   return rows[0]!;
 }
 
-/** 409 with the allowed next actions when `action` is not allowed from the current status. */
+/**
+ * 409 when `action` is not allowed from the current status. `allowed` lists only values a
+ * client can send as `to` to POST /incidents/{id}/transitions (dispatch and merge have their
+ * own routes and are not `to` values).
+ */
 export function assertAllowed(incident: LockedIncident, action: IncidentAction): void {
   const allowed = allowedIncidentActions(incident.status);
   if (!allowed.includes(action)) {
     throw new ApiError(
       'SIGAP_ERR_ILLEGAL_TRANSITION',
       `An incident that is ${incident.status} cannot be ${action === 'dispatch' || action === 'merge' ? `${action}ed` : action}.`,
-      { allowed: [...allowed] },
+      { allowed: allowed.filter((a): a is TransitionIncidentBody['to'] => TRANSITION_TOS.has(a)) },
     );
   }
 }
+
+const TRANSITION_TOS: ReadonlySet<string> = new Set(INCIDENT_ACTIONS);
 
 /** Which incident actions each role may take (the route lets call takers and dispatchers in). */
 const ROLE_ACTIONS: Record<string, readonly TransitionIncidentBody['to'][]> = {
@@ -98,11 +109,13 @@ export async function transitionIncident(
 
   if (body.to === 'cancelled' || body.to === 'rejected')
     await withdrawAssignments(tx, principal, id, body.to);
-  await tx.query('UPDATE incidents SET status = $3 WHERE tenant_id = $1 AND id = $2', [
-    tenantId,
-    id,
-    body.to,
-  ]);
+  // verified_at starts the watchdog's dispatch clock (incidents/watchdog.ts).
+  await tx.query(
+    `UPDATE incidents SET status = $3,
+            verified_at = CASE WHEN $3 = 'verified' THEN coalesce(verified_at, now()) ELSE verified_at END
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id, body.to],
+  );
   await recordIncidentEvent(tx, tenantId, id, {
     type: 'incident.status_changed',
     actor,
@@ -113,7 +126,8 @@ export async function transitionIncident(
 
 /**
  * The reporter says it is not fixed: within the tenant's window after resolution, resolved
- * assignments go back to `dispatched` and every agency's clock starts again.
+ * assignments go back to `dispatched` and every agency's clock starts again — each unit only
+ * when it is free (see reopenAssignments).
  */
 async function reopen(tx: Queryable, principal: Principal, incident: LockedIncident, note?: string) {
   const tenantId = principal.tenantId;
@@ -138,25 +152,7 @@ async function reopen(tx: Queryable, principal: Principal, incident: LockedIncid
     actor,
     payload: { from: incident.status, ...(note ? { note } : {}) },
   });
-  const { rows } = await tx.query<{ id: string }>(
-    `UPDATE assignments SET status = 'dispatched', dispatched_at = now(), acknowledged_at = NULL,
-            en_route_at = NULL, on_scene_at = NULL, resolved_at = NULL, breached = '{}',
-            reopen_count = reopen_count + 1, updated_at = now(),
-            ack_due_at = CASE WHEN $3::int IS NULL THEN NULL ELSE now() + make_interval(secs => $3) END,
-            on_scene_due_at = CASE WHEN $4::int IS NULL THEN NULL ELSE now() + make_interval(secs => $4) END,
-            resolve_due_at = CASE WHEN $5::int IS NULL THEN NULL ELSE now() + make_interval(secs => $5) END
-      WHERE tenant_id = $1 AND incident_id = $2 AND status = 'resolved'
-      RETURNING id`,
-    [tenantId, incident.id, targets.acknowledgeS, targets.onSceneS, targets.resolveS],
-  );
-  for (const a of rows) {
-    await recordIncidentEvent(tx, tenantId, incident.id, {
-      type: 'assignment.status_changed',
-      actor,
-      assignmentId: a.id,
-      payload: { from: 'resolved', to: 'dispatched', reason: 'incident reopened' },
-    });
-  }
+  await reopenAssignments(tx, principal, incident.id, targets);
   await syncIncidentStatus(tx, tenantId, incident.id, actor, 'reopened');
 }
 

@@ -51,7 +51,8 @@ export interface Prepared {
  * Event types the stream carries; other administrative events stay in the audit trail only.
  * Units created, changed or removed by an admin are streamed so the map follows at once.
  */
-export const STREAMED = /^(incident\.|assignment\.|sla_breached$|unit\.|call\.|admin\.unit_)/;
+export const STREAMED =
+  /^(incident\.|assignment\.|sla_breached$|verification_overdue$|dispatch_overdue$|unit\.|call\.|admin\.unit_)/;
 
 /** Reads up to `limit` events after `after`, each with the current state of its subject. */
 export async function readEvents(

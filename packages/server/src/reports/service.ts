@@ -16,6 +16,8 @@ import { iso } from '../incidents/serialize.js';
 import { shapeCalls, shapeHandling, shapeIncidents } from './shape.js';
 import * as sql from './sql.js';
 import * as geo from './sql-geo.js';
+import * as kpi from './sql-kpi.js';
+import { type AnswerToDispatchRow, shapeAnswerToDispatch } from './sql-kpi.js';
 
 const run = async <R>(tx: Queryable, q: sql.Sql) => (await tx.query<R>(q.text, q.values)).rows;
 
@@ -154,6 +156,9 @@ export async function summaryReport(
     excluded ?? { merged: 0, rejected: 0 },
   );
   const handling = shapeHandling(await run(tx, sql.handlingTimes(scope, unit)), periods);
+  const answerToDispatch = shapeAnswerToDispatch(
+    await run<AnswerToDispatchRow>(tx, kpi.answerToDispatch(scope)),
+  );
   const agencies = await agencyTable(tx, scope);
   const handoffs = await run<{
     assignment_id: string;
@@ -174,6 +179,7 @@ export async function summaryReport(
     calls,
     incidents,
     handling,
+    answerToDispatch,
     agencies,
     overdueHandoffs: handoffs.map((h) => ({
       assignmentId: h.assignment_id,

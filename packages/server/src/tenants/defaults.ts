@@ -118,8 +118,16 @@ export interface PriorityTargets {
   resolveS: number | null;
 }
 
+/** Watchdog limits per priority, in seconds; `null` = not watched (see incidents/watchdog.ts). */
+export interface WatchdogLimits {
+  verifyS: number | null;
+  dispatchS: number | null;
+}
+
 export interface TenantSettings {
   targets: Record<Priority, PriorityTargets>;
+  /** How long a new incident may wait for verification, and a verified one for its first dispatch. */
+  watchdog: Record<Priority, WatchdogLimits>;
   /** Pranks from one number (within `prankWindowDays`) from which it is flagged `repeatPrankster`. */
   prankThreshold: number;
   prankWindowDays: number;
@@ -156,6 +164,13 @@ export const DEFAULT_SETTINGS: TenantSettings = {
     // "Maksimal 1x24 jam": every P3 report gets an answer within a day.
     P3: { acknowledgeS: null, onSceneS: null, resolveS: 24 * 60 * 60 },
   },
+  // A P1 stuck a minute unverified or undispatched is already late (NFPA 1225: 90% of
+  // emergency calls answered to dispatch within 60 s); P3 reports wait for office hours.
+  watchdog: {
+    P1: { verifyS: 60, dispatchS: 60 },
+    P2: { verifyS: 3 * 60, dispatchS: 5 * 60 },
+    P3: { verifyS: 60 * 60, dispatchS: 4 * 60 * 60 },
+  },
   prankThreshold: 3,
   prankWindowDays: 90,
   softBlockHours: 24,
@@ -176,5 +191,7 @@ export function resolveSettings(stored: unknown): TenantSettings {
   const s = (stored && typeof stored === 'object' ? stored : {}) as Partial<TenantSettings>;
   const targets = { ...DEFAULT_SETTINGS.targets };
   for (const p of ['P1', 'P2', 'P3'] as const) targets[p] = { ...targets[p], ...s.targets?.[p] };
-  return { ...DEFAULT_SETTINGS, ...s, targets };
+  const watchdog = { ...DEFAULT_SETTINGS.watchdog };
+  for (const p of ['P1', 'P2', 'P3'] as const) watchdog[p] = { ...watchdog[p], ...s.watchdog?.[p] };
+  return { ...DEFAULT_SETTINGS, ...s, targets, watchdog };
 }

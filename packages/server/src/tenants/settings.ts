@@ -19,6 +19,8 @@ const SCALAR_KEYS = [
 
 type Overrides = TenantSettingsOverrides;
 type TargetOverrides = NonNullable<NonNullable<Overrides['targets']>['P1']>;
+type WatchdogOverrides = NonNullable<NonNullable<Overrides['watchdog']>['P1']>;
+const WATCHDOG_KEYS = ['verifyS', 'dispatchS'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -45,6 +47,17 @@ export function overridesOf(stored: unknown): Overrides {
       if (Object.keys(t).length > 0) targets[p] = t;
     }
     if (Object.keys(targets).length > 0) out.targets = targets;
+  }
+  if (isObject(s.watchdog)) {
+    const watchdog: NonNullable<Overrides['watchdog']> = {};
+    for (const p of PRIORITIES) {
+      const stored = s.watchdog[p];
+      if (!isObject(stored)) continue;
+      const w: WatchdogOverrides = {};
+      for (const k of WATCHDOG_KEYS) if (isPositiveInt(stored[k])) w[k] = stored[k];
+      if (Object.keys(w).length > 0) watchdog[p] = w;
+    }
+    if (Object.keys(watchdog).length > 0) out.watchdog = watchdog;
   }
   return out;
 }
@@ -84,6 +97,26 @@ export function applySettingsPatch(stored: unknown, patch: TenantSettingsPatch):
     }
     if (Object.keys(targets).length > 0) out.targets = targets;
     else delete out.targets;
+  }
+  if (patch.watchdog === null) delete out.watchdog;
+  else if (patch.watchdog !== undefined) {
+    const watchdog = { ...out.watchdog };
+    for (const p of PRIORITIES) {
+      const pPatch = patch.watchdog[p];
+      if (pPatch === null) delete watchdog[p];
+      else if (pPatch !== undefined) {
+        const w: WatchdogOverrides = { ...watchdog[p] };
+        for (const k of WATCHDOG_KEYS) {
+          const value = pPatch[k];
+          if (value === null) delete w[k];
+          else if (value !== undefined) w[k] = value;
+        }
+        if (Object.keys(w).length > 0) watchdog[p] = w;
+        else delete watchdog[p];
+      }
+    }
+    if (Object.keys(watchdog).length > 0) out.watchdog = watchdog;
+    else delete out.watchdog;
   }
   return out;
 }

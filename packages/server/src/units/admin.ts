@@ -3,6 +3,7 @@ import { appendEvent } from '../audit/events.js';
 import { actorOf, type Principal } from '../auth/principal.js';
 import { isDatabaseUnavailable, type Queryable } from '../db/index.js';
 import { ApiError } from '../errors.js';
+import { assertUnitType } from '../fleet/service.js';
 import { invalid, run, unlessDuplicate, whenUnreferenced } from '../tenants/admin-common.js';
 import { serializeUnit, type UnitRow } from './service.js';
 import * as sql from './sql.js';
@@ -90,6 +91,7 @@ export async function createUnit(
 ): Promise<AdminUnit> {
   await checkAgency(tx, principal, body.agencyId);
   await checkCode(tx, principal, body.code, null);
+  await assertUnitType(tx, principal.tenantId, body.kind, '/body/kind');
   const serviceArea = body.serviceArea
     ? await serviceAreaText(tx, body.serviceArea, '/body/serviceArea')
     : null;
@@ -130,6 +132,7 @@ export async function updateUnit(
   if (!current) throw new ApiError('SIGAP_ERR_NOT_FOUND', `Unit ${id} not found.`);
   if (body.agencyId !== undefined) await checkAgency(tx, principal, body.agencyId);
   if (body.code !== undefined) await checkCode(tx, principal, body.code, id);
+  if (body.kind !== undefined) await assertUnitType(tx, principal.tenantId, body.kind, '/body/kind');
   let serviceArea: string | null | undefined;
   if (body.serviceArea === null) serviceArea = null;
   else if (body.serviceArea !== undefined) {

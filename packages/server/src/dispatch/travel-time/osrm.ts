@@ -34,7 +34,13 @@ export function osrmTable(
       if (body.code !== 'Ok' || !body.durations) throw new Error(`OSRM answered ${body.code}`);
       return origins.map((_, i) => {
         const seconds = body.durations?.[i]?.[0];
-        return typeof seconds === 'number' && Number.isFinite(seconds) ? Math.round(seconds) : null;
+        // Non-finite and negative values are passed on as they came: validated.ts rejects
+        // them with a log line (rounding must not hide them).
+        return typeof seconds === 'number'
+          ? Number.isFinite(seconds)
+            ? Math.round(seconds)
+            : seconds
+          : null;
       });
     },
   };

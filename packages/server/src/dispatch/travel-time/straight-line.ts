@@ -3,9 +3,15 @@ import type { TravelOrigin, TravelTimeProvider } from './types.js';
 /** Typical urban speeds in km/h with lights and sirens; unknown kinds use the slowest. */
 const SPEED_KMH: Record<string, number> = {
   ambulance: 45,
+  ambulance_bls: 45,
+  ambulance_als: 45,
   patrol_car: 45,
   fire_engine: 35,
+  water_tanker: 30,
+  rescue: 35,
   rescue_team: 35,
+  pju_crew: 30,
+  utility_crew: 30,
   field_team: 30,
   police_post: 30,
   office: 25,
