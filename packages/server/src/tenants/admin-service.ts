@@ -367,7 +367,7 @@ export async function listApiKeys(
   const limit = query.limit ?? 100;
   let cursor: { createdAt: string; id: string } | undefined;
   if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+    const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string];
     if (!ISO_MICROS.test(createdAt) || !UUID.test(id)) {
       throw invalid('/query/cursor', 'format', 'is not a cursor returned by this list');
     }
