@@ -19,6 +19,7 @@ import { geocodingRoutes } from './geocoding/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
+import { clientErrorHandler, clientErrorsPlugin, frameworkErrors } from './plugins/client-errors.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { protectionPlugin } from './plugins/protection.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
@@ -71,6 +72,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Refusals by Node and by the router answer in the documented error shape (client-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -109,6 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(clientErrorsPlugin);
   await app.register(protectionPlugin, { config });
   await app.register(swagger, {
     openapi: {
