@@ -3,6 +3,7 @@ import { EVENTS_CHANNEL } from '../audit/events.js';
 import { type Principal, seesFullPhoneNumbers } from '../auth/principal.js';
 import type { Db } from '../db/index.js';
 import { withTenant } from '../db/tenant.js';
+import { ACCESS_EVENTS, stillAllowed, usableKeys } from './access.js';
 import { CLOSE, closeReason, type LiveFilters } from './protocol.js';
 import {
   incidentVisible,
@@ -231,7 +232,18 @@ export class LiveHub {
           for (;;) {
             const batch = await readEvents(this.db, this.loaders, feed.tenantId, feed.lastSeq, 200);
             if (batch.length === 0) break;
-            for (const client of feed.clients) this.deliverBatch(client, batch);
+            // An event that may take a key's access away is a barrier: its sockets are re-checked
+            // (and closed) before anything from it onwards is delivered to them.
+            let start = 0;
+            for (let i = 0; i < batch.length; i++) {
+              if (!ACCESS_EVENTS.has(batch[i]!.row.type)) continue;
+              const before = batch.slice(start, i);
+              for (const client of feed.clients) this.deliverBatch(client, before);
+              start = i;
+              await this.recheck(feed);
+            }
+            const rest = start === 0 ? batch : batch.slice(start);
+            for (const client of feed.clients) this.deliverBatch(client, rest);
             feed.lastSeq = batch[batch.length - 1]!.row.seq;
             await yieldToIo();
             if (batch.length < 200) break;
@@ -278,8 +290,34 @@ export class LiveHub {
     client.cursor = prepared.row.seq;
   }
 
+  /**
+   * Closes (4401) the sockets whose key no longer authenticates with the role and agency it
+   * had when the socket opened (see access.ts). Throws when the database cannot answer: the
+   * caller decides whether to retry.
+   */
+  private async recheck(feed: Feed): Promise<void> {
+    const clients = [...feed.clients].filter((client) => !client.closed);
+    if (clients.length === 0) return;
+    const keys = await usableKeys(
+      this.db,
+      feed.tenantId,
+      clients.map((client) => client.principal.keyId),
+    );
+    for (const client of clients) {
+      if (!stillAllowed(client.principal, keys))
+        this.close(
+          client,
+          CLOSE.UNAUTHENTICATED,
+          'access ended: key revoked or expired, role or agency changed',
+        );
+    }
+  }
+
   private heartbeat(): void {
     for (const feed of this.feeds.values()) {
+      this.recheck(feed).catch((err: unknown) =>
+        this.log.warn({ err }, 'live stream: access re-check failed; the next heartbeat retries'),
+      );
       for (const client of feed.clients) {
         if (!client.alive) {
           client.closed = true;

@@ -195,11 +195,16 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         try {
           principal = await principalFor(app, request);
         } catch (error) {
-          const forbidden = error instanceof ApiError && error.code === 'SIGAP_ERR_FORBIDDEN';
-          socket.close(
-            forbidden ? CLOSE.FORBIDDEN : CLOSE.UNAUTHENTICATED,
-            closeReason(error instanceof ApiError ? error.message : 'authentication failed'),
-          );
+          // 4401/4403 only when the credentials are at fault; a server that could not check
+          // them (pool exhausted, database down) says "try again later", so clients retry.
+          if (error instanceof ApiError && error.code === 'SIGAP_ERR_FORBIDDEN') {
+            socket.close(CLOSE.FORBIDDEN, closeReason(error.message));
+          } else if (error instanceof ApiError && error.code === 'SIGAP_ERR_UNAUTHENTICATED') {
+            socket.close(CLOSE.UNAUTHENTICATED, closeReason(error.message));
+          } else {
+            request.log.warn({ err: error }, 'live stream: could not authenticate; asked to retry');
+            socket.close(CLOSE.TRY_AGAIN, 'server busy; retry later');
+          }
           return;
         }
         const parsed = parseLiveQuery(request.query as Record<string, unknown>);
@@ -232,9 +237,12 @@ async function principalFor(app: FastifyInstance, request: FastifyRequest): Prom
         role: Principal['role'];
         agency_id: string | null;
       }>(
+        // The key's own rule (auth/plugin.ts authenticate): a token stops with its key or agency.
         `SELECT k.id, k.name, k.tenant_id, k.role, k.agency_id
            FROM live_tokens t JOIN api_keys k ON k.id = t.api_key_id
-          WHERE t.token_hash = $1 AND t.expires_at > now() AND k.revoked_at IS NULL`,
+           LEFT JOIN agencies a ON a.tenant_id = k.tenant_id AND a.id = k.agency_id
+          WHERE t.token_hash = $1 AND t.expires_at > now() AND k.revoked_at IS NULL
+            AND (k.expires_at IS NULL OR k.expires_at > now()) AND (k.agency_id IS NULL OR a.active)`,
         [hashToken(token)],
       );
       const row = rows[0];
