@@ -16,6 +16,8 @@ export const CLOSE = {
   /** The server is shutting down: reconnect (to another instance) with `since`. */
   GOING_AWAY: 1001,
   INTERNAL: 1011,
+  /** The client sent more frames than its budget (LIVE_MAX_CLIENT_MESSAGES_PER_SECOND). */
+  POLICY: 1008,
   /** The server could not serve the connection now (e.g. authentication timed out on a busy pool): retry with back-off. */
   TRY_AGAIN: 1013,
 } as const;
