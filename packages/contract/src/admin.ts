@@ -454,6 +454,9 @@ export const ApiKey = Type.Object({
   createdAt: Type.String(),
   lastUsedAt: Type.Union([Type.String(), Type.Null()]),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
+  expiresAt: Type.Union([Type.String(), Type.Null()], {
+    description: 'when the key stops working (open live streams close too); null: never',
+  }),
 });
 export type ApiKey = Static<typeof ApiKey>;
 
@@ -490,6 +493,13 @@ export const CreateApiKeyBody = Type.Object(
     role: Role,
     agencyId: Type.Optional(
       Type.String({ format: 'uuid', description: 'required for (and only for) the agency role' }),
+    ),
+    expiresAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        'x-sigap-max-days-ahead': 3660,
+        description: 'when the key stops working, up to 10 years ahead; default never',
+      }),
     ),
   },
   { additionalProperties: false },

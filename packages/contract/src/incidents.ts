@@ -62,7 +62,7 @@ export type CreateIncidentBody = Static<typeof CreateIncidentBody>;
 export const Handoff = Type.Object(
   {
     ticket: Type.Optional(Text(80, "the institution's ticket number")),
-    promisedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    promisedAt: Type.Optional(Type.String({ format: 'date-time', 'x-sigap-max-days-ahead': 366 })),
     confirmedBy: Type.Optional(Text(120)),
   },
   { additionalProperties: false },

@@ -18,7 +18,9 @@ export type SummarySection = (typeof SUMMARY_SECTIONS)[number];
 export const HOTSPOT_LEVELS = ['kecamatan', 'desa'] as const;
 export const HOTSPOT_SECTIONS = ['areas', 'grid'] as const;
 
-const LocalDate = (description: string) => Type.String({ format: 'date', description });
+/** A report may end in the future (this month so far): `to` up to MAX_REPORT_DAYS ahead. */
+const LocalDate = (description: string) =>
+  Type.String({ format: 'date', description, 'x-sigap-max-days-ahead': MAX_REPORT_DAYS });
 const range = {
   from: LocalDate('first local day of the report (inclusive), YYYY-MM-DD'),
   to: LocalDate('local day after the report (exclusive), YYYY-MM-DD'),

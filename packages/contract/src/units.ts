@@ -71,7 +71,7 @@ export const UnitStatusBody = Type.Object(
   {
     status: UnitStatus,
     expectedFreeAt: Type.Optional(
-      Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      Type.Union([Type.String({ format: 'date-time', 'x-sigap-max-days-ahead': 31 }), Type.Null()], {
         description: 'only with status busy: when the unit expects to be free (used to rank busy units)',
       }),
     ),

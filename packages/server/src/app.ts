@@ -24,7 +24,9 @@ import { healthRoutes } from './health/routes.js';
 import { incidentRoutes } from './incidents/routes.js';
 import { liveRoutes } from './live/routes.js';
 import { locationRoutes } from './location/routes.js';
+import { clientErrorHandler, clientErrorsPlugin, frameworkErrors } from './plugins/client-errors.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { privacyPlugin, serializeRequest } from './plugins/privacy.js';
 import { protectionPlugin } from './plugins/protection.js';
 import { findUnsafeValue, validatorCompiler } from './plugins/validation.js';
 import { reportRoutes } from './reports/routes.js';
@@ -71,8 +73,13 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  */
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const { config, db, capabilities } = options;
+  const logger = options.logger ?? { level: config.logLevel };
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // Request URLs are logged with secrets redacted (`?token=slt_…`), whoever configures the logger.
+    logger:
+      typeof logger === 'object' && logger !== null
+        ? { serializers: { req: serializeRequest }, ...logger }
+        : logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Accept a caller's request id (so one id follows a report across systems), else make one.
     requestIdHeader: 'x-request-id',
@@ -88,6 +95,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       // Node checks those timeouts on this interval (default 30 s): check every second.
       connectionsCheckingInterval: 1_000,
     },
+    // Refusals by Node and by the router answer in the documented error shape (client-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -133,6 +143,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(clientErrorsPlugin);
+  await app.register(privacyPlugin);
   await app.register(protectionPlugin, { config });
   await app.register(swagger, {
     openapi: {
@@ -147,7 +159,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // staticCSP: the docs page and its assets carry a Content-Security-Policy (script and style
+  // sources pinned to the page's own origin and hashes).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes);

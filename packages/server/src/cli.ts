@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseAnchors, trailAnchors } from './audit/chain.js';
 import { createTenantCommand, verifyTrails } from './commands/tenants.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnavailableError, type Db, openDatabase } from './db/index.js';
@@ -18,7 +20,9 @@ Commands:
   tenants create <code> [--prefix SDA]
                               add a regency/city by its Kemendagri code (e.g. 35.15) with its
                               official areas and default categories; prints a first admin key
-  verify                      rebuild every incident from its audit trail and compare; exit 1
+  anchor                      print each tenant's trail head (seq, hash) as a JSON line, to keep outside
+  verify [--anchors <file>]   recompute the hash chain, check anchors, rebuild every incident from its
+                              audit trail and compare; exit 1
                               when a row and its trail disagree or a sequence has a gap
 ${IMPORT_USAGE}
 
@@ -44,6 +48,8 @@ async function main(argv: string[]): Promise<void> {
       'no-repair': { type: 'boolean' },
       'move-units': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      // sigap verify
+      anchors: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -124,12 +130,21 @@ async function main(argv: string[]): Promise<void> {
     });
     return;
   }
-  if (command === 'verify') {
+  if (command === 'anchor') {
+    // One JSON line per tenant: append it daily to a file (or a ticket, an e-mail) kept outside
+    // the database; `sigap verify --anchors <file>` checks the chain still contains each.
     await withDatabase(config, async (db) => {
-      const { incidents, mismatches } = await verifyTrails(db);
+      for (const anchor of await trailAnchors(db)) console.log(JSON.stringify(anchor));
+    });
+    return;
+  }
+  if (command === 'verify') {
+    const anchors = values.anchors ? parseAnchors(await readFile(values.anchors, 'utf8')) : [];
+    await withDatabase(config, async (db) => {
+      const { incidents, events, mismatches } = await verifyTrails(db, anchors);
       for (const m of mismatches) console.log(`${m.tenantId} ${m.number} ${m.incidentId}: ${m.problem}`);
       console.log(
-        `checked ${incidents} incidents: ${mismatches.length === 0 ? 'every row matches its trail' : `${mismatches.length} problem(s)`}`,
+        `checked ${events} events (hash chain${anchors.length > 0 ? `, ${anchors.length} anchors` : ''}) and ${incidents} incidents: ${mismatches.length === 0 ? 'every row matches its trail' : `${mismatches.length} problem(s)`}`,
       );
       if (mismatches.length > 0) process.exitCode = 1;
     });

@@ -49,6 +49,11 @@ const EnvSchema = Type.Object({
   LIVE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 30_000 }),
   LIVE_POLL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 2000 }),
   LIVE_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 1024, maximum: 1_073_741_824, default: 4 * 1024 * 1024 }),
+  // Live-stream caps, per server instance (see live/limits.ts).
+  LIVE_MAX_SOCKETS_PER_KEY: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+  LIVE_MAX_SOCKETS_PER_TENANT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 2000 }),
+  LIVE_MAX_SNAPSHOTS_PER_TENANT: Type.Integer({ minimum: 1, maximum: 1000, default: 4 }),
+  LIVE_MAX_CLIENT_MESSAGES_PER_SECOND: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
 });
 
 export type Env = Static<typeof EnvSchema>;
@@ -60,7 +65,15 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** How often missed response targets are looked for; 0 turns the monitor off (tests). */
   readonly slaCheckIntervalMs: number;
-  readonly live: { readonly heartbeatMs: number; readonly pollMs: number; readonly maxBufferedBytes: number };
+  readonly live: {
+    readonly heartbeatMs: number;
+    readonly pollMs: number;
+    readonly maxBufferedBytes: number;
+    readonly maxSocketsPerKey: number;
+    readonly maxSocketsPerTenant: number;
+    readonly maxSnapshotsPerTenant: number;
+    readonly maxClientMessagesPerSecond: number;
+  };
   readonly demo: boolean;
   readonly corsOrigins: readonly string[];
   readonly rateLimitPerMinute: number;
@@ -176,6 +189,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Env> = {})
       heartbeatMs: parsed.LIVE_HEARTBEAT_MS,
       pollMs: parsed.LIVE_POLL_MS,
       maxBufferedBytes: parsed.LIVE_MAX_BUFFERED_BYTES,
+      maxSocketsPerKey: parsed.LIVE_MAX_SOCKETS_PER_KEY,
+      maxSocketsPerTenant: parsed.LIVE_MAX_SOCKETS_PER_TENANT,
+      maxSnapshotsPerTenant: parsed.LIVE_MAX_SNAPSHOTS_PER_TENANT,
+      maxClientMessagesPerSecond: parsed.LIVE_MAX_CLIENT_MESSAGES_PER_SECOND,
     }),
     demo: parsed.SIGAP_DEMO,
     geocoder: parseGeocoderConfig({ ...env, ...stringOverrides(overrides) }, (variable, reason) => {

@@ -7,6 +7,11 @@ import type { FieldError } from '@sigap/contract';
 export const ERRORS = {
   SIGAP_ERR_VALIDATION: { status: 400, message: 'The request is invalid; see details for each field.' },
   SIGAP_ERR_BAD_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  SIGAP_ERR_BAD_REQUEST: { status: 400, message: 'The request is not well-formed HTTP.' },
+  SIGAP_ERR_BAD_URL: { status: 400, message: 'The URL has an invalid percent-encoding.' },
+  SIGAP_ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
+  SIGAP_ERR_URI_TOO_LONG: { status: 414, message: 'The URL or one of its path parameters is too long.' },
+  SIGAP_ERR_HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   SIGAP_ERR_UNAUTHENTICATED: { status: 401, message: 'A valid API key is required.' },
   SIGAP_ERR_FORBIDDEN: { status: 403, message: 'This key may not do that.' },
   SIGAP_ERR_NOT_FOUND: { status: 404, message: 'Not found.' },

@@ -233,7 +233,8 @@ describe('agency keys', () => {
 
 describe('hostile hand-off dates', () => {
   it('ignores promised dates PostgreSQL cannot read instead of failing every report', async () => {
-    // Valid RFC 3339 for the API's schema, refused by PostgreSQL's timestamptz input.
+    // Valid RFC 3339, refused by PostgreSQL's timestamptz input. The API now refuses them too
+    // (issue 18: dates from 2000, offsets within ±14:00); rows written before that still exist.
     for (const promisedAt of ['0000-01-01T00:00:00Z', '2026-03-03T03:00:00+23:00']) {
       const created = await app.inject({
         method: 'POST',
@@ -242,15 +243,21 @@ describe('hostile hand-off dates', () => {
         payload: { category: 'telecom', description: 'sinyal hilang', location: { address: 'Jl. Raya' } },
       });
       const id = created.json().incident.id;
-      const sent = await app.inject({
-        method: 'POST',
-        url: `/v1/incidents/${id}/dispatch`,
-        headers: bearer(demo.keys.dispatcher),
-        payload: {
-          assignments: [{ agencyId: demo.agencies['TELKOM-SDA'], handoff: { ticket: 'T-1', promisedAt } }],
-        },
-      });
+      const dispatch = (handoff: Record<string, string>) =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/incidents/${id}/dispatch`,
+          headers: bearer(demo.keys.dispatcher),
+          payload: { assignments: [{ agencyId: demo.agencies['TELKOM-SDA'], handoff }] },
+        });
+      const refused = await dispatch({ ticket: 'T-1', promisedAt });
+      expect(refused.statusCode, refused.body).toBe(400);
+      const sent = await dispatch({ ticket: 'T-1' });
       expect(sent.statusCode, sent.body).toBe(200);
+      await t.db.query(
+        `UPDATE assignments SET handoff = handoff || jsonb_build_object('promisedAt', $2::text) WHERE incident_id = $1`,
+        [id, promisedAt],
+      );
       await t.db.query('UPDATE incidents SET created_at = $2 WHERE id = $1', [id, '2026-03-02T05:00:00Z']);
     }
     const { overdueHandoffs, agencies } = await get(`/v1/reports/summary?${RANGE}`);

@@ -99,7 +99,8 @@ export async function authenticate(app: FastifyInstance, secret: string): Promis
   }>(
     `SELECT k.id, k.name, k.tenant_id, k.role, k.agency_id FROM api_keys k
        LEFT JOIN agencies a ON a.tenant_id = k.tenant_id AND a.id = k.agency_id
-      WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.agency_id IS NULL OR a.active)`,
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND (k.agency_id IS NULL OR a.active)
+        AND (k.expires_at IS NULL OR k.expires_at > now())`,
     [hashApiKey(secret)],
   );
   const row = rows[0];

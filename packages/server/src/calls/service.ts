@@ -579,7 +579,7 @@ export async function listCalls(
   const limit = query.limit ?? 50;
   let cursor: sql.CallListFilters['cursor'];
   if (query.cursor) {
-    const [startedAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+    const [startedAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string];
     if (!ISO_MICROS.test(startedAt) || !UUID.test(id) || Number.isNaN(Date.parse(startedAt)))
       throw invalid('/query/cursor', 'format', 'is not a cursor returned by this list');
     cursor = { startedAt, id };

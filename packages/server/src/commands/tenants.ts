@@ -1,4 +1,5 @@
 import type { Role } from '@sigap/contract';
+import { type Anchor, checkAnchors, verifyChains } from '../audit/chain.js';
 import type { Db } from '../db/index.js';
 import { replayIncident, type TrailEvent } from '../incidents/replay.js';
 import { findOfficialRegency, loadOfficialAreas } from '../tenants/official-areas.js';
@@ -68,20 +69,20 @@ export interface TrailMismatch {
  * stored row; and check every tenant's event sequence has no gap. An auditor's check that the
  * projection and the trail tell the same story.
  */
-export async function verifyTrails(db: Db): Promise<{ incidents: number; mismatches: TrailMismatch[] }> {
+export async function verifyTrails(
+  db: Db,
+  anchors: readonly Anchor[] = [],
+): Promise<{ incidents: number; events: number; mismatches: TrailMismatch[] }> {
   const mismatches: TrailMismatch[] = [];
-  const gaps = await db.query<{ tenant_id: string; n: number; max: number }>(
-    'SELECT tenant_id, count(*)::int AS n, max(seq)::int AS max FROM events GROUP BY tenant_id',
-  );
-  for (const g of gaps.rows) {
-    if (g.n !== g.max) {
-      mismatches.push({
-        tenantId: g.tenant_id,
-        incidentId: '-',
-        number: '-',
-        problem: `event seq has gaps: ${g.n} events, max seq ${g.max}`,
-      });
-    }
+  // The hash chain first: a changed, inserted or deleted event (gaps included), then anchors.
+  const { events, breaks } = await verifyChains(db);
+  for (const b of [...breaks, ...(await checkAnchors(db, anchors))]) {
+    mismatches.push({
+      tenantId: b.tenantId,
+      incidentId: '-',
+      number: '-',
+      problem: `trail broken at seq ${b.seq}: ${b.problem}`,
+    });
   }
   const { rows: incidents } = await db.query<{
     tenant_id: string;
@@ -89,13 +90,15 @@ export async function verifyTrails(db: Db): Promise<{ incidents: number; mismatc
     number: string;
     status: string;
     priority: string;
+    category: string;
+    merged_into: string | null;
     assignments: Record<string, string> | null;
     lon: number | null;
     lat: number | null;
     desa_code: string | null;
     kecamatan_code: string | null;
   }>(
-    `SELECT i.tenant_id, i.id, i.number, i.status, i.priority,
+    `SELECT i.tenant_id, i.id, i.number, i.status, i.priority, i.category, i.merged_into,
             ST_X(i.location::geometry) AS lon, ST_Y(i.location::geometry) AS lat, i.desa_code, i.kecamatan_code,
             (SELECT json_object_agg(a.id, a.status) FROM assignments a WHERE a.incident_id = i.id) AS assignments
        FROM incidents i ORDER BY i.tenant_id, i.created_at`,
@@ -134,6 +137,10 @@ export async function verifyTrails(db: Db): Promise<{ incidents: number; mismatc
       report(`status ${incident.status}, trail says ${replayed.status}`);
     if (replayed.priority !== incident.priority)
       report(`priority ${incident.priority}, trail says ${replayed.priority}`);
+    if (replayed.category !== incident.category)
+      report(`category ${incident.category}, trail says ${replayed.category}`);
+    if (replayed.mergedInto !== incident.merged_into)
+      report(`merged into ${incident.merged_into}, trail says ${replayed.mergedInto}`);
     const stored = incident.assignments ?? {};
     const fromTrail = Object.fromEntries(
       Object.entries(replayed.assignments).map(([id, a]) => [id, a.status]),
@@ -148,5 +155,5 @@ export async function verifyTrails(db: Db): Promise<{ incidents: number; mismatc
     const trailLocation = `${round(replayed.location.point)} ${replayed.location.kecamatanCode} ${replayed.location.desaCode}`;
     if (storedLocation !== trailLocation) report(`location ${storedLocation}, trail says ${trailLocation}`);
   }
-  return { incidents: incidents.length, mismatches };
+  return { incidents: incidents.length, events, mismatches };
 }

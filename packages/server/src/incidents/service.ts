@@ -240,7 +240,7 @@ export async function listIncidents(
   const limit = query.limit ?? 50;
   let cursor: sql.IncidentListFilters['cursor'];
   if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+    const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string];
     if (!ISO_MICROS.test(createdAt) || !UUID.test(id)) {
       throw invalid('/query/cursor', 'format', 'is not a cursor returned by this list');
     }

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.js';
+import { bboxGeography } from '../db/bbox.js';
 
 /** A parameterised statement; every query of this domain is built here and run by the service. */
 export interface Sql {
@@ -124,9 +125,7 @@ export function listIncidents(tenantId: string, principal: Principal, f: Inciden
   if (f.to) where.push(`i.created_at < ${add(f.to)}::timestamptz`);
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
-    where.push(
-      `i.location && ST_MakeEnvelope(${add(minLon)}, ${add(minLat)}, ${add(maxLon)}, ${add(maxLat)}, 4326)::geography`,
-    );
+    where.push(`i.location && ${bboxGeography(add(minLon), add(minLat), add(maxLon), add(maxLat))}`);
   }
   if (f.overdue !== undefined) where.push(f.overdue ? INCIDENT_OVERDUE : `NOT ${INCIDENT_OVERDUE}`);
   if (f.cursor) {

@@ -3,6 +3,8 @@ import { EVENTS_CHANNEL } from '../audit/events.js';
 import { type Principal, seesFullPhoneNumbers } from '../auth/principal.js';
 import type { Db } from '../db/index.js';
 import { withTenant } from '../db/tenant.js';
+import { ACCESS_EVENTS, stillAllowed, usableKeys } from './access.js';
+import { Gate, SocketCounts } from './limits.js';
 import { CLOSE, closeReason, type LiveFilters } from './protocol.js';
 import {
   incidentVisible,
@@ -23,7 +25,17 @@ export interface LiveOptions {
   /** Reads the events table this often even without a notification (heals lost NOTIFYs). */
   pollMs: number;
   snapshotLimit: number;
+  /** Open sockets per key / per tenant on this instance; past them a socket is told to retry (1013). */
+  maxSocketsPerKey: number;
+  maxSocketsPerTenant: number;
+  /** Snapshots being built at once per tenant (each reads every open incident and unit). */
+  maxSnapshotsPerTenant: number;
 }
+
+/** How long a socket waits for a snapshot permit before it is told to retry later. */
+const SNAPSHOT_WAIT_MS = 30_000;
+/** How long a replay waits for a slow reader to drain half its buffer before it is cut off. */
+const DRAIN_WAIT_MS = 10_000;
 
 interface Client {
   socket: WebSocket;
@@ -41,6 +53,7 @@ interface Feed {
   tenantId: string;
   lastSeq: number;
   clients: Set<Client>;
+  snapshots: Gate;
   pulling: Promise<void> | null;
   again: boolean;
 }
@@ -54,6 +67,7 @@ interface Feed {
  */
 export class LiveHub {
   private readonly feeds = new Map<string, Feed>();
+  private readonly counts: SocketCounts;
   private unlisten: (() => Promise<void>) | null = null;
   private timers: NodeJS.Timeout[] = [];
 
@@ -62,7 +76,9 @@ export class LiveHub {
     private readonly loaders: LiveLoaders,
     private readonly options: LiveOptions,
     private readonly log: { warn(obj: unknown, msg: string): void },
-  ) {}
+  ) {
+    this.counts = new SocketCounts(options.maxSocketsPerKey, options.maxSocketsPerTenant);
+  }
 
   async start(): Promise<void> {
     this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => {
@@ -90,6 +106,13 @@ export class LiveHub {
     this.feeds.clear();
   }
 
+  /** Clients still being streamed to (not closed or being closed by the server). */
+  get streamingCount(): number {
+    let n = 0;
+    for (const feed of this.feeds.values()) for (const client of feed.clients) if (!client.closed) n++;
+    return n;
+  }
+
   /** Number of connected clients (for /readyz-style diagnostics and tests). */
   get clientCount(): number {
     let n = 0;
@@ -107,6 +130,13 @@ export class LiveHub {
     filters: LiveFilters,
     since: number | null,
   ): Promise<void> {
+    if (socket.readyState !== socket.OPEN) return; // the client left while it was authenticated
+    const over = this.counts.tryOpen(principal.keyId, principal.tenantId);
+    if (over) {
+      socket.close(CLOSE.TRY_AGAIN, closeReason(`too many live connections for this ${over}; retry later`));
+      return;
+    }
+    socket.on('close', () => this.counts.close(principal.keyId, principal.tenantId));
     const feed = await this.feed(principal.tenantId);
     const client: Client = {
       socket,
@@ -129,7 +159,11 @@ export class LiveHub {
 
     try {
       let from = since ?? 0;
-      if (since === null) from = await this.sendSnapshot(client);
+      if (since === null) {
+        const seq = await this.sendSnapshot(client, feed);
+        if (seq === null) return;
+        from = seq;
+      }
       await this.replay(client, from, head);
       client.cursor = Math.max(from, head, client.cursor);
       // Synchronous from here: no event can slip in between the pending ones and live delivery.
@@ -143,7 +177,21 @@ export class LiveHub {
     }
   }
 
-  private async sendSnapshot(client: Client): Promise<number> {
+  /** The snapshot, built by at most `maxSnapshotsPerTenant` sockets of a tenant at a time. */
+  private async sendSnapshot(client: Client, feed: Feed): Promise<number | null> {
+    const release = await feed.snapshots.enter(SNAPSHOT_WAIT_MS);
+    if (!release) {
+      this.close(client, CLOSE.TRY_AGAIN, 'too many snapshots being built; retry later');
+      return null;
+    }
+    try {
+      return client.closed ? null : await this.buildSnapshot(client);
+    } finally {
+      release();
+    }
+  }
+
+  private async buildSnapshot(client: Client): Promise<number> {
     const { tenantId } = client.principal;
     // One consistent read: the incidents and units exactly as of `seq`.
     const snapshot = await withTenant(
@@ -178,6 +226,7 @@ export class LiveHub {
   private async replay(client: Client, from: number, to: number): Promise<void> {
     let after = from;
     while (after < to && !client.closed) {
+      if (!(await this.drained(client))) return;
       const batch = await readEvents(
         this.db,
         this.loaders,
@@ -205,7 +254,14 @@ export class LiveHub {
     // Another connection may have created it while we read.
     const raced = this.feeds.get(tenantId);
     if (raced) return raced;
-    const feed: Feed = { tenantId, lastSeq: rows[0]!.seq, clients: new Set(), pulling: null, again: false };
+    const feed: Feed = {
+      tenantId,
+      lastSeq: rows[0]!.seq,
+      clients: new Set(),
+      snapshots: new Gate(this.options.maxSnapshotsPerTenant, 10_000),
+      pulling: null,
+      again: false,
+    };
     this.feeds.set(tenantId, feed);
     return feed;
   }
@@ -231,7 +287,18 @@ export class LiveHub {
           for (;;) {
             const batch = await readEvents(this.db, this.loaders, feed.tenantId, feed.lastSeq, 200);
             if (batch.length === 0) break;
-            for (const client of feed.clients) this.deliverBatch(client, batch);
+            // An event that may take a key's access away is a barrier: its sockets are re-checked
+            // (and closed) before anything from it onwards is delivered to them.
+            let start = 0;
+            for (let i = 0; i < batch.length; i++) {
+              if (!ACCESS_EVENTS.has(batch[i]!.row.type)) continue;
+              const before = batch.slice(start, i);
+              for (const client of feed.clients) this.deliverBatch(client, before);
+              start = i;
+              await this.recheck(feed);
+            }
+            const rest = start === 0 ? batch : batch.slice(start);
+            for (const client of feed.clients) this.deliverBatch(client, rest);
             feed.lastSeq = batch[batch.length - 1]!.row.seq;
             await yieldToIo();
             if (batch.length < 200) break;
@@ -254,7 +321,9 @@ export class LiveHub {
    */
   private deliverBatch(client: Client, batch: readonly Prepared[], replaying = false): void {
     if (client.closed) return;
-    if (!client.catchingUp && client.socket.bufferedAmount > this.options.maxBufferedBytes) {
+    // Replayed batches count too: a client replaying from since=0 that does not read must not
+    // hold the whole history in the server's memory.
+    if ((replaying || !client.catchingUp) && client.socket.bufferedAmount > this.options.maxBufferedBytes) {
       this.close(client, CLOSE.RESUME, `too slow; reconnect with since=${client.cursor}`);
       return;
     }
@@ -278,20 +347,65 @@ export class LiveHub {
     client.cursor = prepared.row.seq;
   }
 
+  /**
+   * Closes (4401) the sockets whose key no longer authenticates with the role and agency it
+   * had when the socket opened (see access.ts). Throws when the database cannot answer: the
+   * caller decides whether to retry.
+   */
+  private async recheck(feed: Feed): Promise<void> {
+    const clients = [...feed.clients].filter((client) => !client.closed);
+    if (clients.length === 0) return;
+    const keys = await usableKeys(
+      this.db,
+      feed.tenantId,
+      clients.map((client) => client.principal.keyId),
+    );
+    for (const client of clients) {
+      if (!stillAllowed(client.principal, keys))
+        this.close(
+          client,
+          CLOSE.UNAUTHENTICATED,
+          'access ended: key revoked or expired, role or agency changed',
+        );
+    }
+  }
+
   private heartbeat(): void {
     for (const feed of this.feeds.values()) {
+      this.recheck(feed).catch((err: unknown) =>
+        this.log.warn({ err }, 'live stream: access re-check failed; the next heartbeat retries'),
+      );
       for (const client of feed.clients) {
         if (!client.alive) {
           client.closed = true;
           client.socket.terminate(); // a dead peer: no pong since the last round
           continue;
         }
+        // No buffer check here: a peer that does not read does not answer pings either, and is
+        // terminated at the next beat; live batches check the buffer after a chance to flush.
         client.alive = false;
         client.socket.ping();
         if (!client.catchingUp)
           this.send(client, { type: 'keepalive', seq: client.cursor, at: new Date().toISOString() });
       }
     }
+  }
+
+  /**
+   * Waits (up to DRAIN_WAIT_MS) until the socket holds at most half its buffer limit: a replay
+   * goes at the reader's pace. False, with the socket closed (4000), for a reader that stopped.
+   */
+  private async drained(client: Client): Promise<boolean> {
+    const deadline = Date.now() + DRAIN_WAIT_MS;
+    while (client.socket.bufferedAmount > this.options.maxBufferedBytes / 2) {
+      if (client.closed) return false;
+      if (Date.now() > deadline) {
+        this.close(client, CLOSE.RESUME, `too slow; reconnect with since=${client.cursor}`);
+        return false;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return !client.closed;
   }
 
   private send(client: Client, message: Record<string, unknown>): void {

@@ -16,12 +16,10 @@ export const CLOSE = {
   /** The server is shutting down: reconnect (to another instance) with `since`. */
   GOING_AWAY: 1001,
   INTERNAL: 1011,
-  /**
-   * The server could not check the credentials right now (database busy or away): the key
-   * may well be good, so the client reconnects with `since` after a back-off. Never 4401,
-   * which tells a client its key was refused and ends its subscription.
-   */
-  TRY_AGAIN_LATER: 1013,
+  /** The client sent more frames than its budget (LIVE_MAX_CLIENT_MESSAGES_PER_SECOND). */
+  POLICY: 1008,
+  /** The server could not serve the connection now (e.g. authentication timed out on a busy pool): retry with back-off. */
+  TRY_AGAIN: 1013,
 } as const;
 
 export interface LiveFilters {

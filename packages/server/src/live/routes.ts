@@ -10,6 +10,7 @@ import { withTenant } from '../db/tenant.js';
 import { ApiError } from '../errors.js';
 import { tenantWrite } from '../plugins/idempotency.js';
 import { LiveHub } from './hub.js';
+import { FrameBudget, Gate } from './limits.js';
 import { CLOSE, closeReason, parseLiveQuery } from './protocol.js';
 import { type LiveLoaders, messageObject, readEvents } from './shape.js';
 
@@ -24,6 +25,9 @@ declare module 'fastify' {
 }
 
 const TOKEN_TTL_SECONDS = 300;
+/** Live connections waiting for a key look-up past which new ones are told to retry (1013). */
+const AUTH_MAX_WAITING = 2000;
+const AUTH_WAIT_MS = 10_000;
 const ALL_ROLES = ['integrator', 'call_taker', 'dispatcher', 'agency', 'viewer', 'admin'] as const;
 
 const LiveToken = Type.Object({
@@ -47,6 +51,16 @@ const EventsPoll = Type.Object({
   more: Type.Boolean(),
 });
 
+/** The hub serving an HTTP server: `app.live` exists only inside the /v1 scope. */
+const hubsByServer = new WeakMap<object, LiveHub>();
+
+/** The live hub of an application (diagnostics and tests), from any of its scopes. */
+export function liveHubOf(app: FastifyInstance): LiveHub {
+  const hub = hubsByServer.get(app.server);
+  if (!hub) throw new Error('the live routes are not registered on this application');
+  return hub;
+}
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
 export interface LiveRoutesOptions {
@@ -65,10 +79,17 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       heartbeatMs: config.live.heartbeatMs,
       pollMs: config.live.pollMs,
       snapshotLimit: 20_000,
+      maxSocketsPerKey: config.live.maxSocketsPerKey,
+      maxSocketsPerTenant: config.live.maxSocketsPerTenant,
+      maxSnapshotsPerTenant: config.live.maxSnapshotsPerTenant,
     },
     app.log,
   );
   app.decorate('live', hub);
+  hubsByServer.set(app.server, hub);
+  // Half the pool (at least one connection) may serve live-stream key look-ups at once.
+  const poolMax = config.database.backend === 'postgres' ? config.database.poolMax : 2;
+  const authGate = new Gate(Math.max(1, Math.floor(poolMax / 2)), AUTH_MAX_WAITING);
   app.addHook('onReady', () => hub.start());
   app.addHook('preClose', () => hub.stop());
 
@@ -172,8 +193,19 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
     },
     wsHandler: (socket, request) => {
       // Messages from the client are attached synchronously (see @fastify/websocket): a ping
-      // gets a pong; anything else gets an error message, never a crash or a close.
+      // gets a pong; anything else gets an error message, never a crash. A client sending
+      // faster than its frame budget, or not reading the answers, is closed: the server does
+      // not queue replies nobody reads.
+      const budget = new FrameBudget(config.live.maxClientMessagesPerSecond);
       socket.on('message', (data, isBinary) => {
+        if (!budget.take()) {
+          socket.close(CLOSE.POLICY, 'too many messages; send at most one ping a second');
+          return;
+        }
+        if (socket.bufferedAmount > config.live.maxBufferedBytes) {
+          socket.close(CLOSE.RESUME, 'too slow; reconnect with since');
+          return;
+        }
         let type: unknown;
         try {
           type = isBinary ? undefined : (JSON.parse(data.toString('utf8')) as { type?: unknown })?.type;
@@ -192,38 +224,39 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
       });
       void (async () => {
         let principal: Principal;
+        // Key look-ups wait for a permit: a storm of connections queues here instead of taking
+        // every pooled connection from the REST requests of all tenants.
+        const release = await authGate.enter(AUTH_WAIT_MS);
+        if (!release) {
+          socket.close(CLOSE.TRY_AGAIN, 'server busy; retry later');
+          return;
+        }
         try {
           principal = await principalFor(app, request);
         } catch (error) {
-          // Only a refused credential is 4401/4403. A database that is busy or away is the
-          // server's failure: 1013 with `since`, so the client backs off and comes back.
-          const refused =
-            error instanceof ApiError &&
-            (error.code === 'SIGAP_ERR_FORBIDDEN' || error.code === 'SIGAP_ERR_UNAUTHENTICATED');
-          if (refused) {
-            socket.close(
-              error.code === 'SIGAP_ERR_FORBIDDEN' ? CLOSE.FORBIDDEN : CLOSE.UNAUTHENTICATED,
-              closeReason(error.message),
-            );
+          // 4401/4403 only when the credentials are at fault; a server that could not check
+          // them (pool exhausted, database down) says "try again later", so clients retry.
+          if (error instanceof ApiError && error.code === 'SIGAP_ERR_FORBIDDEN') {
+            socket.close(CLOSE.FORBIDDEN, closeReason(error.message));
+          } else if (error instanceof ApiError && error.code === 'SIGAP_ERR_UNAUTHENTICATED') {
+            socket.close(CLOSE.UNAUTHENTICATED, closeReason(error.message));
           } else {
-            request.log.warn({ err: error }, 'live stream: could not authenticate, database busy');
-            socket.close(CLOSE.TRY_AGAIN_LATER, 'server busy; reconnect with since');
+            request.log.warn({ err: error }, 'live stream: could not authenticate; asked to retry');
+            socket.close(CLOSE.TRY_AGAIN, 'server busy; retry later');
           }
           return;
+        } finally {
+          release();
         }
         const parsed = parseLiveQuery(request.query as Record<string, unknown>);
         if ('error' in parsed) {
           socket.close(CLOSE.BAD_REQUEST, closeReason(parsed.error));
           return;
         }
-        // The snapshot or catch-up is work like a report: it waits for a `snapshot` slot and
-        // gives way to intake when the server is busy (1013: come back with since).
-        await app.admission.run('snapshot', () =>
-          hub.attach(socket, principal, parsed.filters, parsed.since),
-        );
+        await hub.attach(socket, principal, parsed.filters, parsed.since);
       })().catch((err: unknown) => {
         if (err instanceof ApiError && err.code === 'SIGAP_ERR_UNAVAILABLE') {
-          socket.close(CLOSE.TRY_AGAIN_LATER, 'server busy; reconnect with since');
+          socket.close(CLOSE.TRY_AGAIN, 'server busy; reconnect with since');
           return;
         }
         request.log.warn({ err }, 'live stream: connection setup failed');
@@ -249,9 +282,12 @@ async function principalFor(app: FastifyInstance, request: FastifyRequest): Prom
         role: Principal['role'];
         agency_id: string | null;
       }>(
+        // The key's own rule (auth/plugin.ts authenticate): a token stops with its key or agency.
         `SELECT k.id, k.name, k.tenant_id, k.role, k.agency_id
            FROM live_tokens t JOIN api_keys k ON k.id = t.api_key_id
-          WHERE t.token_hash = $1 AND t.expires_at > now() AND k.revoked_at IS NULL`,
+           LEFT JOIN agencies a ON a.tenant_id = k.tenant_id AND a.id = k.agency_id
+          WHERE t.token_hash = $1 AND t.expires_at > now() AND k.revoked_at IS NULL
+            AND (k.expires_at IS NULL OR k.expires_at > now()) AND (k.agency_id IS NULL OR a.active)`,
         [hashToken(token)],
       );
       const row = rows[0];

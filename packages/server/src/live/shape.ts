@@ -124,8 +124,18 @@ function visible(principal: Principal, filters: LiveFilters, prepared: Prepared)
   if (!STREAMED.test(prepared.row.type)) return false;
   if (prepared.incident) return incidentVisible(principal, filters, prepared.incident);
   if (prepared.unit) return unitVisible(principal, filters, prepared.unit);
-  if (prepared.call) return ['call_taker', 'dispatcher', 'admin', 'viewer'].includes(principal.role);
+  if (prepared.call) return callVisible(principal, filters);
   return false;
+}
+
+/**
+ * Calls belong to the centre, not to an agency, a category, a priority or an area: a stream
+ * narrowed by any of those filters is asking for a subset of incidents and units, so it carries
+ * no call events (issue 18: `?agency=` used to receive every call.*).
+ */
+export function callVisible(principal: Principal, filters: LiveFilters): boolean {
+  if (!['call_taker', 'dispatcher', 'admin', 'viewer'].includes(principal.role)) return false;
+  return !filters.agency && !filters.categories && !filters.priorities && !filters.bbox;
 }
 
 function buildMessage(prepared: Prepared, masked: boolean): Record<string, unknown> {

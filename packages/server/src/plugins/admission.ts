@@ -18,7 +18,7 @@ import { ApiError } from '../errors.js';
  *   slot, and a quarter of them is kept for it alone.
  * - `operations`: other writes (verify, dispatch, transitions, unit positions, admin).
  * - `read`: reads of incidents, units, calls.
- * - `snapshot`: the first state of a live-stream connection.
+ * - `snapshot`: bulk state for a screen (routes that say so; live-stream snapshots have their own cap).
  * - `lookup`: geocoding searches.
  * - `report`: reports and exports, the first to go.
  */
@@ -223,7 +223,7 @@ export function classify(method: string, url: string, configured?: WorkClass): W
  * Registers the admission controller: requests are classified as they arrive (so pressure
  * shedding can tell them apart before any work) and take their slot once their body is in.
  * Routes outside `/v1` (health, docs, the board's static files) and WebSocket upgrades (the
- * live hub takes a `snapshot` slot itself) are not admitted here.
+ * live hub caps its own snapshots) are not admitted here.
  */
 export const admissionPlugin = fp(
   async (app: FastifyInstance, opts: { config: Config }) => {

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { isDatabaseUnavailable } from '../db/index.js';
 import { ApiError, ERRORS, type ErrorCode } from '../errors.js';
+import { allowedMethods } from './client-errors.js';
 
 /** Seconds a client should wait before retrying while the database is unreachable. */
 const DB_RETRY_AFTER_SECONDS = 5;
@@ -22,17 +23,28 @@ export const errorHandlerPlugin = fp(
       return sendError(reply, request, status, { code, message, details, allowed });
     });
 
-    app.setNotFoundHandler((request, reply) =>
-      sendError(reply, request, 404, {
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      // A known path with another method: 405 naming the methods it has (RFC 9110 §15.5.6).
+      const allowed = allowedMethods(app, path);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return sendError(reply, request, 405, {
+          code: 'SIGAP_ERR_METHOD_NOT_ALLOWED',
+          message: `${request.method} is not allowed on ${path}`,
+          allowed,
+        });
+      }
+      return sendError(reply, request, 404, {
         code: 'SIGAP_ERR_NOT_FOUND',
-        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
-      }),
-    );
+        message: `No route for ${request.method} ${path}`,
+      });
+    });
   },
   { name: 'sigap-error-handler' },
 );
 
-function sendError(
+export function sendError(
   reply: FastifyReply,
   request: FastifyRequest,
   status: number,

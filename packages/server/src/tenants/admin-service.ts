@@ -340,6 +340,7 @@ interface ApiKeyRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date | null;
   cursor_at: string;
 }
 
@@ -353,6 +354,7 @@ function serializeApiKey(row: ApiKeyRow): ApiKey {
     createdAt: row.created_at.toISOString(),
     lastUsedAt: iso(row.last_used_at),
     revokedAt: iso(row.revoked_at),
+    expiresAt: iso(row.expires_at),
   };
 }
 
@@ -367,7 +369,7 @@ export async function listApiKeys(
   const limit = query.limit ?? 100;
   let cursor: { createdAt: string; id: string } | undefined;
   if (query.cursor) {
-    const [createdAt, id] = decodeCursor(query.cursor, ['string', 'string']) as [string, string];
+    const [createdAt, id] = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string];
     if (!ISO_MICROS.test(createdAt) || !UUID.test(id)) {
       throw invalid('/query/cursor', 'format', 'is not a cursor returned by this list');
     }
@@ -413,10 +415,14 @@ export async function createTenantApiKey(
   } else if (body.agencyId !== undefined) {
     throw invalid('/body/agencyId', 'not_allowed', 'is only for agency keys');
   }
+  if (body.expiresAt !== undefined && Date.parse(body.expiresAt) <= Date.now()) {
+    throw invalid('/body/expiresAt', 'range', 'must be in the future');
+  }
   const created = await createApiKey(tx, tenantId, {
     name: body.name,
     role: body.role,
     agencyId: body.agencyId ?? null,
+    expiresAt: body.expiresAt ?? null,
   });
   const key = await getApiKey(tx, principal, created.id);
   // The audit trail names the key by id and prefix: never the secret.

@@ -180,7 +180,7 @@ export function updateCategory(tenantId: string, c: CategoryValues): Sql {
 // ---------------------------------------------------------------------------------------------
 // API keys (never the hash: nothing here needs it)
 
-const KEY_COLUMNS = `id, name, role, agency_id, key_prefix, created_at, last_used_at, revoked_at,
+const KEY_COLUMNS = `id, name, role, agency_id, key_prefix, created_at, last_used_at, revoked_at, expires_at,
   -- Microsecond precision for the list cursor (a JavaScript Date keeps only milliseconds).
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
 

@@ -56,13 +56,13 @@ export interface CreatedKey {
 export async function createApiKey(
   tx: Queryable,
   tenantId: string,
-  input: { name: string; role: Role; agencyId?: string | null },
+  input: { name: string; role: Role; agencyId?: string | null; expiresAt?: string | null },
 ): Promise<CreatedKey> {
   const key = generateApiKey();
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO api_keys (tenant_id, name, role, agency_id, key_hash, key_prefix)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [tenantId, input.name, input.role, input.agencyId ?? null, key.hash, key.prefix],
+    `INSERT INTO api_keys (tenant_id, name, role, agency_id, key_hash, key_prefix, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz) RETURNING id`,
+    [tenantId, input.name, input.role, input.agencyId ?? null, key.hash, key.prefix, input.expiresAt ?? null],
   );
   return {
     id: rows[0]!.id,

@@ -1,3 +1,4 @@
+import { bboxGeography } from '../db/bbox.js';
 import type { Sql } from '../tenants/admin-common.js';
 
 // Every statement of the units domain. `$1` is always the tenant id.
@@ -70,9 +71,7 @@ export function listUnits(tenantId: string, f: UnitListFilters): Sql {
   if (f.bbox) {
     const [minLon, minLat, maxLon, maxLat] = f.bbox;
     // `&&` is answered by the GiST index on units.location.
-    where.push(
-      `u.location && ST_MakeEnvelope(${add(minLon)}, ${add(minLat)}, ${add(maxLon)}, ${add(maxLat)}, 4326)::geography`,
-    );
+    where.push(`u.location && ${bboxGeography(add(minLon), add(minLat), add(maxLon), add(maxLat))}`);
   }
   if (f.after !== undefined) where.push(`u.code > ${add(f.after)}`);
   return {
