@@ -73,7 +73,7 @@ describe('incidents', () => {
 
     const conflict = await dispatcher.incidents.transition(incident.id, { to: 'closed' }).catch((e) => e);
     expect(conflict).toBeInstanceOf(ConflictError);
-    expect((conflict as ConflictError).allowed).toEqual(['dispatch', 'cancelled', 'rejected', 'merge']);
+    expect((conflict as ConflictError).allowed).toEqual(['cancelled', 'rejected']);
 
     const recommendation = await dispatcher.incidents.recommendations(incident.id, { limit: 2 });
     expect(recommendation.incidentId).toBe(incident.id);

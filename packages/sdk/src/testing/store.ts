@@ -166,7 +166,8 @@ export class MockStore {
     this.incidents.set(incident.id, incident);
     this.record(incident, 'incident.created', { number: incident.number, status, category: body.category });
     const recommendation = l.point
-      ? { incidentId: incident.id, needs: [], noUnitAvailable: true, travelTime: 'straight_line' }
+      ? // The fake has no fleet and no response plans: nothing to recommend, no plan to fill.
+        { incidentId: incident.id, needs: [], noUnitAvailable: true, travelTime: 'straight_line', plan: null }
       : null;
     const geocoding: CreateIncidentResponse['geocoding'] = l.point
       ? null
@@ -179,7 +180,13 @@ export class MockStore {
           candidates: [],
           external: 'off',
         };
-    return { incident: structuredClone(incident), possibleDuplicates: [], recommendation, geocoding };
+    return {
+      incident: structuredClone(incident),
+      possibleDuplicates: [],
+      possibleDuplicateNearby: false,
+      recommendation,
+      geocoding,
+    };
   }
 
   transition(id: string, body: TransitionIncidentBody): Incident {
@@ -243,7 +250,7 @@ export class MockStore {
       reason: body.reason ?? null,
     });
     const recommendation = l.point
-      ? { incidentId: id, needs: [], noUnitAvailable: true, travelTime: 'straight_line' }
+      ? { incidentId: id, needs: [], noUnitAvailable: true, travelTime: 'straight_line', plan: null }
       : null;
     const geocoding: UpdateIncidentLocationResponse['geocoding'] =
       body.address && !body.point
@@ -342,7 +349,8 @@ export class MockStore {
       409,
       'SIGAP_ERR_ILLEGAL_TRANSITION',
       `An incident that is ${incident.status} cannot be ${verb}.`,
-      { allowed: [...allowed] },
+      // Like the server: only values a transition's `to` accepts (dispatch and merge have routes of their own).
+      { allowed: allowed.filter((a) => a !== 'dispatch' && a !== 'merge') },
     );
   }
 
