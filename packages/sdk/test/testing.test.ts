@@ -70,7 +70,7 @@ describe('the msw mock of the Sigap API', () => {
     const incident = await submit();
     const conflict = await sigap.incidents.transition(incident.id, { to: 'closed' }).catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(ConflictError);
-    expect((conflict as ConflictError).allowed).toEqual(['dispatch', 'cancelled', 'rejected', 'merge']);
+    expect((conflict as ConflictError).allowed).toEqual(['cancelled', 'rejected']);
   });
 
   it('lists newest first with filters and cursors, and an incident’s events', async () => {

@@ -228,7 +228,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
         // every pooled connection from the REST requests of all tenants.
         const release = await authGate.enter(AUTH_WAIT_MS);
         if (!release) {
-          socket.close(CLOSE.TRY_AGAIN, 'server busy; retry later');
+          socket.close(CLOSE.TRY_AGAIN, 'server busy; reconnect with since');
           return;
         }
         try {
@@ -242,7 +242,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRoutesOptions> = async (a
             socket.close(CLOSE.UNAUTHENTICATED, closeReason(error.message));
           } else {
             request.log.warn({ err: error }, 'live stream: could not authenticate; asked to retry');
-            socket.close(CLOSE.TRY_AGAIN, 'server busy; retry later');
+            socket.close(CLOSE.TRY_AGAIN, 'server busy; reconnect with since');
           }
           return;
         } finally {
