@@ -240,9 +240,22 @@ export const admissionPlugin = fp(
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       if (!request.workClass) return;
       const release = await admission.acquire(request.workClass);
+      // The client may have gone while it waited (its 'close' already fired): give the slot back
+      // now, or it would be held for ever, and do no work for nobody.
+      if (connectionGone(request, reply)) {
+        release();
+        return reply.hijack();
+      }
       reply.raw.once('finish', release);
       reply.raw.once('close', release);
     });
   },
   { name: 'sigap-admission' },
 );
+
+/** Whether the response can no longer be sent (the client closed, or it was answered already). */
+export function connectionGone(request: FastifyRequest, reply: FastifyReply): boolean {
+  return (
+    reply.sent || reply.raw.destroyed || reply.raw.writableEnded || Boolean(request.raw.socket?.destroyed)
+  );
+}

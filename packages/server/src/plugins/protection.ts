@@ -10,7 +10,7 @@ import { AuthGuard } from '../auth/guard.js';
 import { readKey } from '../auth/plugin.js';
 import type { Config } from '../config.js';
 import { ApiError } from '../errors.js';
-import { admissionPlugin } from './admission.js';
+import { admissionPlugin, connectionGone } from './admission.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -110,6 +110,7 @@ export const protectionPlugin = fp(
           { retryAfterSeconds: 1 },
         );
       }
+      if (connectionGone(request, reply)) return reply.hijack();
       inFlight++;
       perClient.set(client, open + 1);
       let counted = true;
